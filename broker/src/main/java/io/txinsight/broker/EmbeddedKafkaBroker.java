@@ -1,0 +1,291 @@
+package io.txinsight.broker;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka (KRaft, broker and controller in one) inside this JVM, for tests and the
+ * local sandbox. Storage lives in a fresh temporary directory that {@link #close()} deletes; both
+ * listeners bind to 127.0.0.1 only.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+ *     kafka.createTopic("txn-events", 3);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final int START_ATTEMPTS = 3;
+
+    private final Path dataDir;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, KafkaRaftServer server) {
+        this.dataDir = dataDir;
+        this.brokerPort = brokerPort;
+        this.server = server;
+        // Stop the broker and delete its files even when a test or the sandbox dies without close().
+        this.shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a broker on free loopback ports. */
+    public static EmbeddedKafkaBroker start() {
+        return start(0, Map.of());
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param port the client port, or 0 for any free one
+     * @param overrides broker properties that replace the defaults
+     */
+    public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
+        RuntimeException last = null;
+        // Free ports are found by binding and releasing; another process can take one in between,
+        // so a failed start with chosen-by-us ports is retried on new ones.
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return tryStart(port == 0 ? freePort() : port, freePort(), overrides);
+            } catch (RuntimeException e) {
+                last = e;
+                if (port != 0) {
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static EmbeddedKafkaBroker tryStart(int brokerPort, int controllerPort, Map<String, String> overrides) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("txinsight-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
+        }
+        Path logDir = dir.resolve("data");
+        Properties props = brokerProperties(brokerPort, controllerPort, logDir);
+        overrides.forEach(props::setProperty);
+        KafkaRaftServer server = null;
+        try {
+            format(logDir);
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server);
+            broker.awaitReady(Duration.ofSeconds(30));
+            return broker;
+        } catch (Exception e) {
+            if (server != null) {
+                try {
+                    server.shutdown();
+                    server.awaitShutdown();
+                } catch (RuntimeException ignored) {
+                    // Already failing; the start error below is the one that matters.
+                }
+            }
+            deleteRecursively(dir);
+            throw new IllegalStateException(
+                    "Kafka did not start on " + LOOPBACK + ":" + brokerPort + " (controller port "
+                            + controllerPort + "): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    static Properties brokerProperties(int brokerPort, int controllerPort, Path logDir) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", String.valueOf(NODE_ID));
+        p.setProperty("controller.quorum.voters", NODE_ID + "@" + LOOPBACK + ":" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir.toString());
+        // A single node: every internal topic at replication 1, and few partitions so the first
+        // consumer group and the first transaction do not wait for dozens of partitions to load.
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "1");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("num.partitions", "1");
+        p.setProperty("auto.create.topics.enable", "true");
+        // Scenarios hold Kafka transactions open on purpose (hanging transactions).
+        p.setProperty("transaction.max.timeout.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
+        p.setProperty("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        return p;
+    }
+
+    private static void format(Path logDir) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setControllerListenerName("CONTROLLER")
+                .run();
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        try (Admin admin = admin()) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                }
+            }
+        }
+        throw new TimeoutException("broker not ready within " + timeout + (last == null ? "" : ": " + last));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + LOOPBACK, e);
+        }
+    }
+
+    /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return LOOPBACK + ":" + brokerPort;
+    }
+
+    public int port() {
+        return brokerPort;
+    }
+
+    /** A new admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(p);
+    }
+
+    /** Creates a topic (replication 1) and waits until it exists; an existing topic is left as is. */
+    public void createTopic(String name, int partitions) {
+        createTopics(partitions, name);
+    }
+
+    /** Creates topics with the same partition count; existing ones are left as they are. */
+    public void createTopics(int partitions, String... names) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(name, partitions, (short) 1));
+        }
+        try (Admin admin = admin()) {
+            admin.createTopics(topics).values().forEach((name, future) -> {
+                try {
+                    future.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted creating topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("topic " + name + " not created within 30 s", e);
+                }
+            });
+        }
+    }
+
+    public Set<String> topics() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list topics: " + e, e);
+        }
+    }
+
+    /** Stops the broker and deletes its storage. Safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        stopQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; nothing left to remove.
+        }
+    }
+
+    private synchronized void stopQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: a leftover temp dir is not worth failing a shutdown for.
+        }
+    }
+}

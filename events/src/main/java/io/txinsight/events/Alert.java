@@ -1,0 +1,41 @@
+package io.txinsight.events;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Raised once when a business transaction goes stuck: no event for longer than the stuck timeout
+ * of its type. Written to the alerts topic (key = {@code txn_id}). Times are epoch milliseconds
+ * of event time.
+ *
+ * @param alert the alert kind; {@code stuck}
+ * @param txnId the business transaction
+ * @param txnType its type, or null if the open was never seen
+ * @param openedAtMs event time of the open, or null if never seen
+ * @param lastEventAtMs event time of the latest event seen
+ * @param ageMs how long it has been open when the alert is raised (from the open, or from the
+ *     first event seen)
+ * @param silentMs how long since its latest event
+ * @param lastStep the last step seen, or null
+ * @param stuckTimeoutMs the timeout that applied
+ * @param raisedAtMs the tracker's event-time clock when it raised the alert
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Alert(
+        @JsonProperty("alert") String alert,
+        @JsonProperty("txn_id") String txnId,
+        @JsonProperty("txn_type") String txnType,
+        @JsonProperty("opened_at_ms") Long openedAtMs,
+        @JsonProperty("last_event_at_ms") long lastEventAtMs,
+        @JsonProperty("age_ms") long ageMs,
+        @JsonProperty("silent_ms") long silentMs,
+        @JsonProperty("last_step") String lastStep,
+        @JsonProperty("stuck_timeout_ms") long stuckTimeoutMs,
+        @JsonProperty("raised_at_ms") long raisedAtMs) {
+
+    public static final String STUCK = "stuck";
+
+    @JsonCreator
+    public Alert {}
+}

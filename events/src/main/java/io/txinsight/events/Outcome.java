@@ -1,0 +1,87 @@
+package io.txinsight.events;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What the job concludes about one business transaction, written once, when it reaches a final
+ * state, to the outcomes topic (key = {@code txn_id}). Times are epoch milliseconds of event time.
+ *
+ * @param txnId the business transaction
+ * @param txnType its type, or null if the open was never seen
+ * @param state closed, aborted or expired
+ * @param result success or failed for a closed transaction; null otherwise
+ * @param openedAtMs event time of {@code transaction_open}, or null if never seen
+ * @param closedAtMs event time of {@code transaction_close}, or null if never seen
+ * @param durationMs close minus open, or null if either is missing
+ * @param commitLatencyMs wall-clock time from the tracker seeing the close uncommitted to seeing it
+ *     committed; null unless closed
+ * @param outlier whether the duration is past the type's outlier threshold
+ * @param lastStep the last step seen, or null
+ * @param steps how many distinct steps were seen
+ * @param wasStuck whether a stuck alert was raised for it before this outcome
+ * @param decidedAtMs the tracker's event-time clock when it decided
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Outcome(
+        @JsonProperty("txn_id") String txnId,
+        @JsonProperty("txn_type") String txnType,
+        @JsonProperty("state") State state,
+        @JsonProperty("result") CloseStatus result,
+        @JsonProperty("opened_at_ms") Long openedAtMs,
+        @JsonProperty("closed_at_ms") Long closedAtMs,
+        @JsonProperty("duration_ms") Long durationMs,
+        @JsonProperty("commit_latency_ms") Long commitLatencyMs,
+        @JsonProperty("outlier") boolean outlier,
+        @JsonProperty("last_step") String lastStep,
+        @JsonProperty("steps") int steps,
+        @JsonProperty("was_stuck") boolean wasStuck,
+        @JsonProperty("decided_at_ms") long decidedAtMs) {
+
+    @JsonCreator
+    public Outcome {}
+
+    /** The final lifecycle state. */
+    public enum State {
+        CLOSED("closed"),
+        ABORTED("aborted"),
+        EXPIRED("expired");
+
+        private final String wireName;
+
+        State(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        @JsonCreator
+        public static State fromWire(String value) {
+            for (State s : values()) {
+                if (s.wireName.equals(value)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown outcome state '" + value + "'");
+        }
+    }
+
+    /** The outcome in the truth's vocabulary. */
+    @JsonIgnore
+    public Verdict verdict() {
+        switch (state) {
+            case CLOSED:
+                return result == CloseStatus.FAILED ? Verdict.CLOSED_FAILED : Verdict.CLOSED_SUCCESS;
+            case ABORTED:
+                return Verdict.ABORTED;
+            default:
+                return wasStuck ? Verdict.STUCK : Verdict.EXPIRED;
+        }
+    }
+}
