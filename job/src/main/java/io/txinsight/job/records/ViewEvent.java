@@ -1,0 +1,52 @@
+package io.txinsight.job.records;
+
+import io.txinsight.events.BusinessEvent;
+import io.txinsight.events.CloseStatus;
+import io.txinsight.events.EventType;
+
+/**
+ * A business event as the tracker sees it: the event fields it needs (attributes are dropped), the
+ * view it came through, and where it sits in Kafka (for the abort evidence of DESIGN.md §3).
+ *
+ * <p>A Flink POJO (public fields, no-arg constructor) so it is serialized without Kryo.
+ */
+public class ViewEvent {
+    public View view;
+    public EventType eventType;
+    public String txnId;
+    /** Event time, epoch ms. */
+    public long ts;
+    public String step;
+    public String txnType;
+    public CloseStatus status;
+    public String topic;
+    public int partition;
+    public long offset;
+    /** Wall-clock ms when the job decoded it; commit latency is measured with it. */
+    public long seenAtMs;
+
+    public ViewEvent() {}
+
+    public static ViewEvent of(
+            View view, BusinessEvent e, String topic, int partition, long offset, long seenAtMs) {
+        ViewEvent v = new ViewEvent();
+        v.view = view;
+        v.eventType = e.eventType();
+        v.txnId = e.txnId();
+        v.ts = e.ts();
+        v.step = e.step();
+        v.txnType = e.txnType();
+        v.status = e.status();
+        v.topic = topic;
+        v.partition = partition;
+        v.offset = offset;
+        v.seenAtMs = seenAtMs;
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return view.label() + " " + eventType.wireName() + " " + txnId + " ts=" + ts
+                + (step == null ? "" : " step=" + step) + " @" + topic + "-" + partition + ":" + offset;
+    }
+}
