@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +66,9 @@ public final class EventCodec {
                         .build();
         this.mapper = new ObjectMapper(factory);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // Amounts are money: keep decimals exact, trailing zeros included (125.50 stays 125.50).
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     }
 
     /** Decodes one record value. Never throws for bad input. */
