@@ -1,0 +1,312 @@
+package io.txinsight.validator;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.txinsight.events.Alert;
+import io.txinsight.events.Outcome;
+import io.txinsight.events.Truth;
+import io.txinsight.events.Verdict;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The job's outcomes compared with a scenario's truth, transaction by transaction. Pure: no Kafka,
+ * no files, so the demo prints the same {@link #table()} at the end of a finite run.
+ *
+ * <p>A transaction matches when its observed verdict (see {@link ObservedTransactions}) equals
+ * the truth's. A transaction the job said nothing about is {@value #MISSING} and counts as a
+ * mismatch. Outlier flags, stuck alerts and durations are scored but do not decide {@link
+ * #passed()}: they are quality figures, verdicts are correctness.
+ *
+ * @param passed every transaction of the truth has the expected verdict
+ * @param transactions how many transactions the truth lists
+ * @param matched how many have the expected verdict
+ * @param mismatched how many do not (missing ones included)
+ * @param missing how many have no outcome and no stuck alert
+ * @param unexpected transaction ids in the outcomes or alerts that the truth does not list
+ * @param conflicting transactions with outcome records that disagree (e.g. a rerun on the same topic)
+ * @param byVerdict expected verdict → observed verdict (or {@value #MISSING}) → count
+ * @param byType transaction type → counts
+ * @param scores precision and recall of stuck, aborted, outliers and stuck alerts
+ * @param durationError how far observed durations are from the true ones
+ * @param mismatches the first mismatches, in the truth's order
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Validation(
+        @JsonProperty("passed") boolean passed,
+        @JsonProperty("transactions") long transactions,
+        @JsonProperty("matched") long matched,
+        @JsonProperty("mismatched") long mismatched,
+        @JsonProperty("missing") long missing,
+        @JsonProperty("unexpected") long unexpected,
+        @JsonProperty("conflicting") long conflicting,
+        @JsonProperty("by_verdict") Map<String, Map<String, Long>> byVerdict,
+        @JsonProperty("by_type") Map<String, TypeCounts> byType,
+        @JsonProperty("scores") List<Score> scores,
+        @JsonProperty("duration_error") DurationError durationError,
+        @JsonProperty("mismatches") List<Mismatch> mismatches) {
+
+    /** The observed column of a transaction the job said nothing about. */
+    public static final String MISSING = "missing";
+
+    /** How many mismatches are listed by default. */
+    public static final int DEFAULT_LISTED_MISMATCHES = 20;
+
+    @JsonCreator
+    public Validation {}
+
+    /**
+     * @param transactions how many of this type
+     * @param matched how many have the expected verdict
+     * @param expected count per expected verdict
+     * @param observed count per observed verdict (or {@value #MISSING})
+     */
+    public record TypeCounts(
+            @JsonProperty("transactions") long transactions,
+            @JsonProperty("matched") long matched,
+            @JsonProperty("expected") Map<String, Long> expected,
+            @JsonProperty("observed") Map<String, Long> observed) {
+        @JsonCreator
+        public TypeCounts {}
+    }
+
+    /**
+     * How well the job finds one kind of transaction.
+     *
+     * @param signal stuck, aborted, outlier or stuck_alert
+     * @param expected how many the truth has
+     * @param observed how many the job reported
+     * @param truePositives how many of those reported are right
+     * @param precision true positives / observed, or null when nothing was reported
+     * @param recall true positives / expected, or null when nothing was expected
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Score(
+            @JsonProperty("signal") String signal,
+            @JsonProperty("expected") long expected,
+            @JsonProperty("observed") long observed,
+            @JsonProperty("true_positives") long truePositives,
+            @JsonProperty("precision") Double precision,
+            @JsonProperty("recall") Double recall) {
+        @JsonCreator
+        public Score {}
+
+        static Score of(String signal, long expected, long observed, long truePositives) {
+            return new Score(
+                    signal, expected, observed, truePositives,
+                    observed == 0 ? null : (double) truePositives / observed,
+                    expected == 0 ? null : (double) truePositives / expected);
+        }
+    }
+
+    /**
+     * Observed minus true duration, over transactions that have both.
+     *
+     * @param compared how many durations were compared
+     * @param exact how many were exactly right
+     * @param meanAbsMs mean absolute error in milliseconds
+     * @param maxAbsMs largest absolute error in milliseconds
+     * @param maxTxnId the transaction with the largest error, or null
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DurationError(
+            @JsonProperty("compared") long compared,
+            @JsonProperty("exact") long exact,
+            @JsonProperty("mean_abs_ms") double meanAbsMs,
+            @JsonProperty("max_abs_ms") long maxAbsMs,
+            @JsonProperty("max_txn_id") String maxTxnId) {
+        @JsonCreator
+        public DurationError {}
+    }
+
+    /**
+     * @param txnId the business transaction
+     * @param txnType its type in the truth
+     * @param expected the truth's verdict
+     * @param observed the observed verdict, or {@value #MISSING}
+     * @param detail what the job actually wrote, for the reader who investigates
+     */
+    public record Mismatch(
+            @JsonProperty("txn_id") String txnId,
+            @JsonProperty("txn_type") String txnType,
+            @JsonProperty("expected") String expected,
+            @JsonProperty("observed") String observed,
+            @JsonProperty("detail") String detail) {
+        @JsonCreator
+        public Mismatch {}
+    }
+
+    public static Validation compare(Truth truth, Collection<Outcome> outcomes, Collection<Alert> alerts) {
+        return compare(truth, ObservedTransactions.of(outcomes, alerts), DEFAULT_LISTED_MISMATCHES);
+    }
+
+    public static Validation compare(Truth truth, ObservedTransactions observed, int listedMismatches) {
+        List<Truth.Transaction> expectedTxns = truth.transactions() == null ? List.of() : truth.transactions();
+
+        Map<String, Map<String, Long>> byVerdict = new LinkedHashMap<>();
+        for (Verdict v : Verdict.values()) {
+            byVerdict.put(v.wireName(), emptyObservedRow());
+        }
+        Map<String, long[]> typeTotals = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> typeExpected = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> typeObserved = new LinkedHashMap<>();
+        List<Mismatch> listed = new ArrayList<>();
+        long matched = 0;
+        long missing = 0;
+        long[] stuck = new long[3]; // expected, observed, true positives
+        long[] aborted = new long[3];
+        long[] outlier = new long[3];
+        long[] stuckAlert = new long[3];
+        long compared = 0;
+        long exact = 0;
+        long sumAbs = 0;
+        long maxAbs = -1;
+        String maxAbsTxn = null;
+
+        for (Truth.Transaction txn : expectedTxns) {
+            Verdict expected = txn.verdict();
+            Verdict seen = observed.verdict(txn.txnId());
+            String seenName = seen == null ? MISSING : seen.wireName();
+            String type = txn.txnType() == null ? "(none)" : txn.txnType();
+            Outcome outcome = observed.outcome(txn.txnId());
+
+            byVerdict.get(expected.wireName()).merge(seenName, 1L, Long::sum);
+            long[] totals = typeTotals.computeIfAbsent(type, t -> new long[2]);
+            totals[0]++;
+            typeExpected.computeIfAbsent(type, t -> emptyVerdictRow()).merge(expected.wireName(), 1L, Long::sum);
+            typeObserved.computeIfAbsent(type, t -> emptyObservedRow()).merge(seenName, 1L, Long::sum);
+
+            if (seen == expected) {
+                matched++;
+                totals[1]++;
+            } else {
+                if (seen == null) {
+                    missing++;
+                }
+                if (listed.size() < listedMismatches) {
+                    listed.add(new Mismatch(
+                            txn.txnId(), txn.txnType(), expected.wireName(), seenName,
+                            describe(outcome, observed.stuckAlert(txn.txnId()))));
+                }
+            }
+
+            count(stuck, expected == Verdict.STUCK, seen == Verdict.STUCK);
+            count(aborted, expected == Verdict.ABORTED, seen == Verdict.ABORTED);
+            // Only a transaction that closes has a duration, so only those can be outliers.
+            if (expected == Verdict.CLOSED_SUCCESS || expected == Verdict.CLOSED_FAILED) {
+                count(outlier, txn.outlier(), outcome != null && outcome.outlier());
+            }
+            count(stuckAlert, txn.stuckAlert(), observed.stuckAlert(txn.txnId()));
+
+            if (txn.durationMs() != null && outcome != null && outcome.durationMs() != null
+                    && outcome.state() == Outcome.State.CLOSED) {
+                long abs = Math.abs(outcome.durationMs() - txn.durationMs());
+                compared++;
+                sumAbs += abs;
+                if (abs == 0) {
+                    exact++;
+                }
+                if (abs > maxAbs) {
+                    maxAbs = abs;
+                    maxAbsTxn = txn.txnId();
+                }
+            }
+        }
+
+        Map<String, TypeCounts> byType = new LinkedHashMap<>();
+        typeTotals.forEach((type, totals) -> byType.put(
+                type, new TypeCounts(totals[0], totals[1], typeExpected.get(type), typeObserved.get(type))));
+
+        Set<String> known = new HashSet<>(expectedTxns.size() * 2);
+        expectedTxns.forEach(t -> known.add(t.txnId()));
+        long unexpected = observed.txnIds().stream().filter(id -> !known.contains(id)).count();
+
+        long transactions = expectedTxns.size();
+        long mismatched = transactions - matched;
+        return new Validation(
+                mismatched == 0,
+                transactions,
+                matched,
+                mismatched,
+                missing,
+                unexpected,
+                observed.conflicting().size(),
+                byVerdict,
+                byType,
+                List.of(
+                        Score.of("stuck", stuck[0], stuck[1], stuck[2]),
+                        Score.of("aborted", aborted[0], aborted[1], aborted[2]),
+                        Score.of("outlier", outlier[0], outlier[1], outlier[2]),
+                        Score.of("stuck_alert", stuckAlert[0], stuckAlert[1], stuckAlert[2])),
+                new DurationError(compared, exact, compared == 0 ? 0.0 : (double) sumAbs / compared,
+                        Math.max(maxAbs, 0), maxAbsTxn),
+                listed);
+    }
+
+    /** The comparison as a plain-text table, for a terminal or a CI log. */
+    public String table() {
+        return ValidationTable.render(this);
+    }
+
+    /** Observed columns: every verdict, then missing. */
+    public static List<String> observedColumns() {
+        List<String> columns = new ArrayList<>();
+        for (Verdict v : Verdict.values()) {
+            columns.add(v.wireName());
+        }
+        columns.add(MISSING);
+        return columns;
+    }
+
+    private static Map<String, Long> emptyVerdictRow() {
+        Map<String, Long> row = new LinkedHashMap<>();
+        for (Verdict v : Verdict.values()) {
+            row.put(v.wireName(), 0L);
+        }
+        return row;
+    }
+
+    private static Map<String, Long> emptyObservedRow() {
+        Map<String, Long> row = emptyVerdictRow();
+        row.put(MISSING, 0L);
+        return row;
+    }
+
+    private static void count(long[] score, boolean expected, boolean observed) {
+        if (expected) {
+            score[0]++;
+        }
+        if (observed) {
+            score[1]++;
+        }
+        if (expected && observed) {
+            score[2]++;
+        }
+    }
+
+    private static String describe(Outcome outcome, boolean alerted) {
+        if (outcome == null) {
+            return alerted ? "stuck alert, no outcome" : "no outcome, no stuck alert";
+        }
+        StringBuilder sb = new StringBuilder("outcome ").append(outcome.state().wireName());
+        if (outcome.result() != null) {
+            sb.append('/').append(outcome.result().wireName());
+        }
+        if (outcome.durationMs() != null) {
+            sb.append(", ").append(outcome.durationMs()).append(" ms");
+        }
+        if (outcome.lastStep() != null) {
+            sb.append(", last step ").append(outcome.lastStep());
+        }
+        if (alerted) {
+            sb.append(", stuck alert");
+        }
+        return sb.toString();
+    }
+}
