@@ -1,0 +1,72 @@
+package io.txinsight.simulator.model;
+
+import io.txinsight.events.CloseStatus;
+import io.txinsight.events.TxnFate;
+
+/**
+ * One business transaction as planned, and what became of its close once its records were
+ * assigned to Kafka transactions. Holds only what the truth needs, so a long run keeps little per
+ * transaction once its records are written.
+ */
+public final class PlannedTransaction {
+
+    public final long index;
+    public final String txnId;
+    public final String txnType;
+    /** Scenario time of the open (its event time is the start time plus this). */
+    public final long openAt;
+    /** The producer that normally publishes this transaction's records. */
+    public final int producer;
+
+    Trouble trouble = Trouble.NONE;
+    CloseStatus status;
+    /** Scenario time of the close's event time, or -1 when it never closes. */
+    long closeAt = -1;
+    /** Latest publish time of any of its records. */
+    long lastAt;
+    int duplicates;
+
+    private boolean closeCommitted;
+
+    PlannedTransaction(long index, String txnId, String txnType, long openAt, int producer) {
+        this.index = index;
+        this.txnId = txnId;
+        this.txnType = txnType;
+        this.openAt = openAt;
+        this.producer = producer;
+    }
+
+    /** Records the fate of the Kafka transaction that carried one copy of the close. */
+    public void closeWritten(TxnFate fate) {
+        closeCommitted |= fate == TxnFate.COMMIT;
+    }
+
+    public Trouble trouble() {
+        return trouble;
+    }
+
+    public CloseStatus status() {
+        return status;
+    }
+
+    public long closeAt() {
+        return closeAt;
+    }
+
+    public long lastAt() {
+        return lastAt;
+    }
+
+    public int duplicates() {
+        return duplicates;
+    }
+
+    public boolean hasClose() {
+        return closeAt >= 0;
+    }
+
+    /** True once at least one copy of its close sits in a committed Kafka transaction. */
+    public boolean closeCommitted() {
+        return closeCommitted;
+    }
+}
