@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Replayer timing fidelity at 1x: a scenario of about 2,000 events/s for 20 s (several producers,
+# interleaved transactions, aborts, a hang) replayed against an embedded broker; prints p50/p99/max
+# of |actual - scheduled| publish time (goal p99 <= 5 ms) and the command to reproduce.
+#
+#   bench/replayer-timing.sh [--rate EVENTS_PER_S] [--seconds N] [--producers N] [--seed N] [--plain-share 0.1]
+#                            [--file events.jsonl] [--warmup-ms MS] [--bootstrap-servers HOST:PORT] [--replay-arg ARG]...
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+echo "building replayer test classes (offline)..." >&2
+mvn -B -q -o -pl replayer test-compile >&2
+mvn -B -q -o -pl replayer dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$ROOT/replayer/target/bench-test-classpath.txt" >&2
+mvn -B -q -o -pl replayer dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$ROOT/replayer/target/bench-runtime-classpath.txt" >&2
+
+classes="$ROOT/replayer/target/classes"
+test_cp="$ROOT/replayer/target/test-classes:$classes:$(cat "$ROOT/replayer/target/bench-test-classpath.txt")"
+replay_cp="$classes:$(cat "$ROOT/replayer/target/bench-runtime-classpath.txt")"
+
+echo "reproduce: bench/replayer-timing.sh $*"
+java -Xmx1g -Dbench.replayClasspath="$replay_cp" \
+    -cp "$test_cp" io.txinsight.replayer.bench.TimingBench "$@"
+echo "reproduce: bench/replayer-timing.sh $*"
