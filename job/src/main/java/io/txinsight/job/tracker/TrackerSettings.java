@@ -27,6 +27,12 @@ public class TrackerSettings implements Serializable {
     public int outlierWarmup = 20;
     /** Per type SLO: a duration above it is an outlier whatever the median says. */
     public Map<String, Long> sloByTypeMs = new HashMap<>();
+    /**
+     * How many recently closed transaction ids each tracker subtask remembers (about 100 bytes
+     * each), so that an event of a transaction arriving after its Closed outcome counts as a
+     * duplicate rather than starting a phantom transaction. 0 turns it off.
+     */
+    public int recentlyClosedMemory = 100_000;
 
     public long stuckTimeoutFor(String txnType) {
         if (txnType != null) {

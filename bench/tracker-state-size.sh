@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Heap bytes of TransactionTracker state per open transaction (issue 5; goal: at most 600).
+#
+# Puts N open transactions (open + 2 steps each; default 1,000,000) into the real tracker operator
+# on Flink's heap state backend (through the operator test harness, one JVM, no cluster) and
+# compares the JVM's live-object class histogram before and after. Prints the figure, the classes
+# that make it up, and the command to reproduce it.
+#
+# usage: bench/tracker-state-size.sh [transactions] [txn_id length]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${1:-1000000}"
+ID_LENGTH="${2:-36}"
+
+echo "building job test classes (offline) ..."
+mvn -B -o -q -pl job test-compile
+mvn -B -o -q -pl job dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+CP="job/target/test-classes:job/target/classes:$(cat job/target/bench.classpath)"
+
+echo "measuring with $N open transactions ..."
+java -Xms3g -Xmx3g -XX:+UseParallelGC \
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+  -cp "$CP" io.txinsight.job.tracker.TrackerStateSizeBench "$N" "$ID_LENGTH"
+
+echo
+echo "reproduce: bench/tracker-state-size.sh $N $ID_LENGTH"

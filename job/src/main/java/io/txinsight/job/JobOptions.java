@@ -1,0 +1,539 @@
+package io.txinsight.job;
+
+import io.txinsight.job.sinks.KafkaOutputs;
+import io.txinsight.job.sources.KafkaInput;
+import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.tracker.TrackerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The job's command line. Every option has a default, so {@code flink run txinsight-job.jar} alone
+ * tracks {@code txn-events} on {@code localhost:9092}. {@link #parse} turns any mistake into an
+ * {@link InvalidOptionsException} whose message names the option and says what to write instead.
+ *
+ * <p>Options with a free-form suffix ({@code --kafka.<key>=<value>},
+ * {@code --stuck-timeout.<type>=<duration>}, {@code --slo.<type>=<duration>}) are rewritten to
+ * picocli map options before parsing; both {@code --kafka.k=v} and {@code --kafka.k v} work.
+ */
+@Command(
+        name = "txinsight-job",
+        sortOptions = false,
+        showDefaultValues = true,
+        usageHelpWidth = 110,
+        headerHeading = "%n",
+        header = "Tracks business transactions flowing through Kafka: open, closed, aborted, stuck; with latency KPIs.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = {"flink run txinsight-job.jar [OPTIONS]   (or java -cp ... io.txinsight.job.TxInsightJob [OPTIONS])"},
+        descriptionHeading = "%n",
+        description = {
+            "Reads the same topics twice: a monitor view (read_uncommitted, sees every event at once) and a committed",
+            "view (read_committed, sees only committed Kafka transactions). A transaction closes when its",
+            "transaction_close is committed, is aborted when the committed view passes it without the close, and is",
+            "stuck after --stuck-timeout of silence. Outcomes, stuck alerts and malformed records go to three topics;",
+            "metrics go to Flink's metric reporters (group 'txinsights', see docs/metrics.md).",
+            "Durations: 500ms, 10s, 5m, 1h, 2d."
+        },
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        footer = {
+            "Examples:",
+            "  flink run txinsight-job.jar --bootstrap-servers kafka:9092 --topics payments,transfers",
+            "  flink run txinsight-job.jar --topic-pattern 'biz-.*' --stuck-timeout 2m --stuck-timeout.settlement=15m \\",
+            "      --slo.payment=2s --kafka.security.protocol=SASL_SSL --kafka.sasl.mechanism=PLAIN \\",
+            "      --kafka.sasl.jaas.config=\"$JAAS_CONFIG\""
+        })
+public final class JobOptions {
+
+    static final String KAFKA = "--kafka.";
+    static final String STUCK_TIMEOUT_OF = "--stuck-timeout.";
+    static final String SLO_OF = "--slo.";
+    // What picocli sees after the rewrite; also how --help shows them.
+    static final String KAFKA_OPTION = "--kafka.<key>";
+    static final String STUCK_TIMEOUT_OF_OPTION = "--stuck-timeout.<type>";
+    static final String SLO_OF_OPTION = "--slo.<type>";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this table and exit.")
+    private boolean help;
+
+    // --- input --------------------------------------------------------------------------------
+
+    @Option(names = "--bootstrap-servers", paramLabel = "<host:port,...>", defaultValue = "localhost:9092",
+            description = "Kafka cluster to read the business events from and write the outputs to.")
+    private String bootstrapServers;
+
+    @Option(names = "--topics", paramLabel = "<topic,...>", split = ",", defaultValue = "txn-events",
+            description = "Topics carrying the business events (comma-separated). Ignored when --topic-pattern is given.")
+    private List<String> topics;
+
+    @Option(names = "--topic-pattern", paramLabel = "<regex>",
+            description = "Read every topic whose whole name matches this Java regular expression instead of --topics. "
+                    + "It must not match the output topics.")
+    private String topicPattern;
+
+    @Option(names = "--monitor-group-id", paramLabel = "<id>", defaultValue = "txinsight-monitor",
+            description = "Consumer group of the monitor (read_uncommitted) view; offsets are committed on checkpoints.")
+    private String monitorGroupId;
+
+    @Option(names = "--committed-group-id", paramLabel = "<id>", defaultValue = "txinsight-committed",
+            description = "Consumer group of the committed (read_committed) view; must differ from the monitor's.")
+    private String committedGroupId;
+
+    @Option(names = "--starting-offsets", paramLabel = "<earliest|latest|committed>", defaultValue = "committed",
+            converter = StartingOffsetsParser.class,
+            description = "Where both views start without a checkpoint or savepoint: the beginning, only new records, "
+                    + "or the group's committed offsets (the beginning for a partition the group never read).")
+    private StartingOffsets startingOffsets;
+
+    @Option(names = KAFKA_OPTION, paramLabel = "<value>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "A Kafka client property for both views and the output writers, e.g. "
+                    + "--kafka.security.protocol=SASL_SSL. Repeat as needed. Consumer-only keys go to the views, "
+                    + "producer-only keys to the writers. bootstrap.servers, group.id, isolation.level and "
+                    + "transactional.id have options of their own.")
+    private Map<String, String> kafka = new LinkedHashMap<>();
+
+    // --- tracking -----------------------------------------------------------------------------
+
+    @Option(names = "--stuck-timeout", paramLabel = "<duration>", defaultValue = "60s", converter = DurationParser.class,
+            description = "A transaction with no event for this long (event time) is stuck and raises an alert.")
+    private long stuckTimeoutMs;
+
+    @Option(names = STUCK_TIMEOUT_OF_OPTION, paramLabel = "<duration>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Stuck timeout of one transaction type, e.g. --stuck-timeout.settlement=15m. Repeat as needed.")
+    private Map<String, String> stuckTimeoutByType = new LinkedHashMap<>();
+
+    @Option(names = "--abort-grace", paramLabel = "<duration>", defaultValue = "5s", converter = DurationParser.class,
+            description = "How long past a close the committed view may take to show it before the transaction can be "
+                    + "declared aborted (and only with evidence that the committed view has passed it).")
+    private long abortGraceMs;
+
+    @Option(names = "--abort-recheck", paramLabel = "<duration>", defaultValue = "1s", converter = DurationParser.class,
+            description = "How often a tentatively closed transaction looks again for that evidence.")
+    private long abortRecheckMs;
+
+    @Option(names = "--out-of-orderness", paramLabel = "<duration>", defaultValue = "2s", converter = DurationParser.class,
+            description = "How far event times may run out of order; the monitor clock trails the newest event by this much.")
+    private long outOfOrdernessMs;
+
+    @Option(names = "--idle-advance-after", paramLabel = "<duration>", defaultValue = "2s",
+            converter = DurationParser.class,
+            description = "After this much silence on a partition, the monitor clock advances with the wall clock "
+                    + "(never ahead of it), so stuck alerts fire even when every producer has died. Raise it for large "
+                    + "catch-ups under backpressure.")
+    private long idleAdvanceAfterMs;
+
+    @Option(names = "--retention", paramLabel = "<duration>", defaultValue = "1h", converter = DurationParser.class,
+            description = "A transaction with no event for this long leaves the job's state with an expired outcome. "
+                    + "Must exceed every stuck timeout.")
+    private long retentionMs;
+
+    @Option(names = "--outlier-factor", paramLabel = "<x>", defaultValue = "4.0",
+            description = "A closed transaction slower than this many times the running median of its type is an outlier.")
+    private double outlierFactor;
+
+    @Option(names = "--outlier-warmup", paramLabel = "<n>", defaultValue = "20",
+            description = "Closed transactions of a type needed before its median is trusted.")
+    private int outlierWarmup;
+
+    @Option(names = SLO_OF_OPTION, paramLabel = "<duration>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Duration SLO of one transaction type, e.g. --slo.payment=2s: slower is an outlier whatever the "
+                    + "median says. Repeat as needed.")
+    private Map<String, String> sloByType = new LinkedHashMap<>();
+
+    // --- output -------------------------------------------------------------------------------
+
+    @Option(names = "--outcomes-topic", paramLabel = "<topic>", defaultValue = "txn-outcomes",
+            description = "One JSON outcome per finished transaction (closed, aborted, expired), key = txn_id.")
+    private String outcomesTopic;
+
+    @Option(names = "--alerts-topic", paramLabel = "<topic>", defaultValue = "txn-alerts",
+            description = "One JSON alert per transaction that goes stuck, key = txn_id.")
+    private String alertsTopic;
+
+    @Option(names = "--dead-letter-topic", paramLabel = "<topic>", defaultValue = "txn-dead-letters",
+            description = "Records that are not valid business events, with the reason and the original bytes.")
+    private String deadLetterTopic;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "<duration>", defaultValue = "10s",
+            converter = DurationParser.class,
+            description = "Checkpoint every so often; outputs are then exactly-once and visible to read_committed "
+                    + "readers at each checkpoint. 0 leaves checkpointing as the cluster configures it (outputs are "
+                    + "at-least-once if it is off).")
+    private long checkpointIntervalMs;
+
+    @Option(names = "--parallelism", paramLabel = "<n>", defaultValue = "0",
+            description = "Parallelism of the job; 0 keeps the cluster's default (or flink run -p).")
+    private int parallelism;
+
+    @Option(names = "--transactional-id-prefix", paramLabel = "<prefix>", defaultValue = "txinsight",
+            description = "Prefix of the output writers' Kafka transactional ids; unique per job on a cluster.")
+    private String transactionalIdPrefix;
+
+    @Option(names = "--job-name", paramLabel = "<name>", defaultValue = "txinsight",
+            description = "Name of the job in the Flink UI and in metrics (the job_name label).")
+    private String jobName;
+
+    private Map<String, Long> stuckTimeoutByTypeMs = Map.of();
+    private Map<String, Long> sloByTypeMs = Map.of();
+
+    private JobOptions() {}
+
+    /** Thrown for any option the job cannot run with; the message names it and says what to do. */
+    public static final class InvalidOptionsException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidOptionsException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses and validates; throws {@link InvalidOptionsException}. */
+    public static JobOptions parse(String... args) {
+        JobOptions o = new JobOptions();
+        CommandLine cl = commandLine(o);
+        try {
+            cl.parseArgs(rewriteSuffixedOptions(args));
+        } catch (CommandLine.ParameterException e) {
+            throw new InvalidOptionsException(e.getMessage());
+        }
+        if (!o.help) {
+            o.validate();
+        }
+        return o;
+    }
+
+    /** The options table, as {@code --help} prints it. */
+    public static String usage() {
+        StringWriter out = new StringWriter();
+        commandLine(new JobOptions()).usage(new PrintWriter(out));
+        return out.toString();
+    }
+
+    private static CommandLine commandLine(JobOptions o) {
+        return new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true).setUnmatchedOptionsArePositionalParams(false);
+    }
+
+    /**
+     * {@code --kafka.k=v} and {@code --kafka.k v} become {@code --kafka. k=v}: picocli knows only
+     * fixed option names.
+     */
+    static String[] rewriteSuffixedOptions(String[] args) {
+        List<String> out = new ArrayList<>(args.length + 4);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String prefix = suffixedPrefix(a);
+            if (prefix == null) {
+                out.add(a);
+                continue;
+            }
+            String rest = a.substring(prefix.length());
+            if (!rest.contains("=") && i + 1 < args.length) {
+                rest = rest + "=" + args[++i];
+            }
+            if (rest.isEmpty() || rest.startsWith("=") || !rest.contains("=")) {
+                throw new InvalidOptionsException(
+                        "option '" + a + "' needs a name and a value, like " + prefix + "<name>=<value>");
+            }
+            out.add(prefix.equals(KAFKA) ? KAFKA_OPTION : prefix.equals(SLO_OF) ? SLO_OF_OPTION : STUCK_TIMEOUT_OF_OPTION);
+            out.add(rest);
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static String suffixedPrefix(String arg) {
+        for (String p : new String[] {KAFKA, STUCK_TIMEOUT_OF, SLO_OF}) {
+            if (arg.startsWith(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void validate() {
+        require(!bootstrapServers.isBlank(), "--bootstrap-servers", "is empty; give host:port[,host:port...]");
+        if (topicPattern != null) {
+            try {
+                Pattern.compile(topicPattern);
+            } catch (PatternSyntaxException e) {
+                throw invalid("--topic-pattern", "'" + topicPattern + "' is not a regular expression: "
+                        + e.getDescription() + " near index " + e.getIndex());
+            }
+        } else {
+            topics = topics.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+            require(!topics.isEmpty(), "--topics", "names no topic; give e.g. --topics txn-events");
+        }
+        require(!monitorGroupId.isBlank(), "--monitor-group-id", "is empty");
+        require(!committedGroupId.isBlank(), "--committed-group-id", "is empty");
+        require(!monitorGroupId.equals(committedGroupId), "--committed-group-id",
+                "equals --monitor-group-id ('" + monitorGroupId + "'); the two views need their own consumer groups");
+
+        for (String output : List.of(outcomesTopic, alertsTopic, deadLetterTopic)) {
+            require(!output.isBlank(), optionOfOutput(output), "is empty");
+            boolean read = topicPattern != null ? Pattern.matches(topicPattern, output) : topics.contains(output);
+            require(!read, optionOfOutput(output), "'" + output + "' is also read by "
+                    + (topicPattern != null ? "--topic-pattern" : "--topics")
+                    + "; the job would read its own output as events. Pick another topic or narrow the input.");
+        }
+        require(new java.util.HashSet<>(List.of(outcomesTopic, alertsTopic, deadLetterTopic)).size() == 3,
+                "--outcomes-topic", "the outcomes, alerts and dead-letter topics must be three different topics");
+
+        for (String key : kafka.keySet()) {
+            String why = reservedKafkaKey(key);
+            if (why != null) {
+                throw invalid(KAFKA + key, why);
+            }
+        }
+
+        require(stuckTimeoutMs > 0, "--stuck-timeout", "must be positive");
+        stuckTimeoutByTypeMs = durations(STUCK_TIMEOUT_OF, stuckTimeoutByType);
+        stuckTimeoutByTypeMs.forEach((t, ms) -> require(ms > 0, STUCK_TIMEOUT_OF + t, "must be positive"));
+        sloByTypeMs = durations(SLO_OF, sloByType);
+        sloByTypeMs.forEach((t, ms) -> require(ms > 0, SLO_OF + t, "must be positive"));
+        require(abortRecheckMs > 0, "--abort-recheck", "must be positive");
+        require(idleAdvanceAfterMs > 0, "--idle-advance-after", "must be positive");
+        long longestStuck = stuckTimeoutByTypeMs.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        longestStuck = Math.max(longestStuck, stuckTimeoutMs);
+        require(retentionMs > longestStuck, "--retention",
+                "(" + DurationParser.format(retentionMs) + ") must be longer than the longest stuck timeout ("
+                        + DurationParser.format(longestStuck) + "), or transactions expire before they can be stuck");
+        require(outlierFactor > 1.0, "--outlier-factor", "is " + outlierFactor + "; it must be above 1 (e.g. 4)");
+        require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
+        require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
+        require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
+    }
+
+    private String optionOfOutput(String topic) {
+        if (topic.equals(outcomesTopic)) {
+            return "--outcomes-topic";
+        }
+        return topic.equals(alertsTopic) ? "--alerts-topic" : "--dead-letter-topic";
+    }
+
+    private static Map<String, Long> durations(String prefix, Map<String, String> raw) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        raw.forEach((type, value) -> {
+            require(!type.isBlank(), prefix + "<type>", "has no transaction type");
+            try {
+                out.put(type, DurationParser.toMillis(value));
+            } catch (IllegalArgumentException e) {
+                throw invalid(prefix + type, e.getMessage());
+            }
+        });
+        return Map.copyOf(out);
+    }
+
+    static String reservedKafkaKey(String key) {
+        switch (key) {
+            case "bootstrap.servers":
+                return "is set by --bootstrap-servers";
+            case "group.id":
+                return "is set by --monitor-group-id and --committed-group-id";
+            case "isolation.level":
+                return "cannot be changed: the monitor view reads read_uncommitted and the committed view "
+                        + "read_committed; that difference is how aborts are detected";
+            case "transactional.id":
+                return "is derived from --transactional-id-prefix";
+            case "key.deserializer":
+            case "value.deserializer":
+            case "key.serializer":
+            case "value.serializer":
+                return "cannot be changed: the job reads and writes raw bytes itself";
+            default:
+                return null;
+        }
+    }
+
+    private static void require(boolean ok, String option, String problem) {
+        if (!ok) {
+            throw invalid(option, problem);
+        }
+    }
+
+    private static InvalidOptionsException invalid(String option, String problem) {
+        return new InvalidOptionsException("option '" + option + "' " + problem);
+    }
+
+    // --- what the job is made of --------------------------------------------------------------
+
+    /** Where both views read, with the consumer properties of {@code --kafka.*}. */
+    public KafkaInput kafkaInput() {
+        return new KafkaInput(
+                bootstrapServers,
+                topicPattern == null ? topics : List.of(),
+                topicPattern == null ? null : Pattern.compile(topicPattern),
+                startingOffsets,
+                clientProperties(true),
+                false);
+    }
+
+    /** The output writers, with the producer properties of {@code --kafka.*}. */
+    public KafkaOutputs kafkaOutputs(boolean exactlyOnce) {
+        return new KafkaOutputs(
+                bootstrapServers,
+                clientProperties(false),
+                exactlyOnce,
+                transactionalIdPrefix);
+    }
+
+    /**
+     * The {@code --kafka.*} properties for one side: a key only the consumer knows (or a
+     * KafkaSource option) goes to the views, one only the producer knows to the writers, anything
+     * else (security settings, unknown keys) to both.
+     */
+    private Map<String, String> clientProperties(boolean forSources) {
+        Set<String> consumer = ConsumerConfig.configNames();
+        Set<String> producer = ProducerConfig.configNames();
+        Map<String, String> out = new LinkedHashMap<>();
+        kafka.forEach((k, v) -> {
+            boolean sourceOption = k.startsWith("partition.discovery.") || k.equals("commit.offsets.on.checkpoint")
+                    || k.equals("register.consumer.metrics") || k.equals("client.id.prefix");
+            boolean consumerOnly = sourceOption || (consumer.contains(k) && !producer.contains(k));
+            boolean producerOnly = producer.contains(k) && !consumer.contains(k);
+            if (forSources ? !producerOnly : !consumerOnly) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    public TrackerSettings trackerSettings() {
+        TrackerSettings s = new TrackerSettings();
+        s.stuckTimeoutMs = stuckTimeoutMs;
+        s.stuckTimeoutByTypeMs = new java.util.HashMap<>(stuckTimeoutByTypeMs);
+        s.abortGraceMs = abortGraceMs;
+        s.abortRecheckMs = abortRecheckMs;
+        s.outOfOrdernessMs = outOfOrdernessMs;
+        s.retentionMs = retentionMs;
+        s.outlierFactor = outlierFactor;
+        s.outlierWarmup = outlierWarmup;
+        s.sloByTypeMs = new java.util.HashMap<>(sloByTypeMs);
+        return s;
+    }
+
+    public boolean helpRequested() {
+        return help;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public List<String> topics() {
+        return topicPattern == null ? List.copyOf(topics) : List.of();
+    }
+
+    public String topicPattern() {
+        return topicPattern;
+    }
+
+    public String monitorGroupId() {
+        return monitorGroupId;
+    }
+
+    public String committedGroupId() {
+        return committedGroupId;
+    }
+
+    public StartingOffsets startingOffsets() {
+        return startingOffsets;
+    }
+
+    public Map<String, String> kafkaProperties() {
+        return Map.copyOf(kafka);
+    }
+
+    public long stuckTimeoutMs() {
+        return stuckTimeoutMs;
+    }
+
+    public Map<String, Long> stuckTimeoutByTypeMs() {
+        return stuckTimeoutByTypeMs;
+    }
+
+    public long abortGraceMs() {
+        return abortGraceMs;
+    }
+
+    public long outOfOrdernessMs() {
+        return outOfOrdernessMs;
+    }
+
+    public long idleAdvanceAfterMs() {
+        return idleAdvanceAfterMs;
+    }
+
+    public long retentionMs() {
+        return retentionMs;
+    }
+
+    public double outlierFactor() {
+        return outlierFactor;
+    }
+
+    public int outlierWarmup() {
+        return outlierWarmup;
+    }
+
+    public Map<String, Long> sloByTypeMs() {
+        return sloByTypeMs;
+    }
+
+    public String outcomesTopic() {
+        return outcomesTopic;
+    }
+
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public long checkpointIntervalMs() {
+        return checkpointIntervalMs;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    public String jobName() {
+        return jobName;
+    }
+
+    /** For {@code --starting-offsets}: lower-case names, and an error that lists them. */
+    static final class StartingOffsetsParser implements CommandLine.ITypeConverter<StartingOffsets> {
+        @Override
+        public StartingOffsets convert(String value) {
+            try {
+                return StartingOffsets.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of " + Arrays.stream(StartingOffsets.values())
+                                .map(StartingOffsets::label).toList());
+            }
+        }
+    }
+}

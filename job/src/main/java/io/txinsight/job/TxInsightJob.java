@@ -1,0 +1,185 @@
+package io.txinsight.job;
+
+import io.txinsight.events.Alert;
+import io.txinsight.events.DeadLetter;
+import io.txinsight.events.Outcome;
+import io.txinsight.job.metrics.FlinkTrackerMetrics;
+import io.txinsight.job.records.DecodedRecord;
+import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEvent;
+import io.txinsight.job.sinks.KafkaOutputs;
+import io.txinsight.job.sources.KafkaInput;
+import io.txinsight.job.sources.KafkaViews;
+import io.txinsight.job.sources.ViewRouter;
+import io.txinsight.job.sources.ViewWatermarks;
+import io.txinsight.job.tracker.TrackerMetrics;
+import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.job.tracker.TransactionTracker;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The txinsight job: two views of the same Kafka topics, the {@link TransactionTracker} between
+ * them, and three outputs.
+ *
+ * <pre>
+ *  monitor source (read_uncommitted) ─► route ─► events ─┐                ┌─► outcomes sink
+ *                     (watermarks)        └─► dead letters ─► dead-letter sink
+ *                                                        ├─► tracker ─────┤
+ *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
+ * </pre>
+ *
+ * As in the Flink training exercises, the sources and sinks come from outside, so tests run the
+ * very same wiring on in-memory or embedded-Kafka endpoints; {@link #main} builds the real ones
+ * from the command line ({@link JobOptions}).
+ */
+public class TxInsightJob {
+
+    // Stable operator ids: state in savepoints is matched by them, so they never change.
+    public static final String MONITOR_SOURCE_UID = "monitor-source";
+    public static final String MONITOR_ROUTER_UID = "monitor-router";
+    public static final String COMMITTED_SOURCE_UID = "committed-source";
+    public static final String COMMITTED_ROUTER_UID = "committed-router";
+    public static final String OUTCOMES_SINK_UID = "outcomes-sink";
+    public static final String ALERTS_SINK_UID = "alerts-sink";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+
+    private final Source<DecodedRecord, ?, ?> monitor;
+    private final Source<DecodedRecord, ?, ?> committed;
+    private final Sink<Outcome> outcomes;
+    private final Sink<Alert> alerts;
+    private final Sink<DeadLetter> deadLetters;
+    private final TrackerSettings settings;
+    private final long idleAdvanceAfterMs;
+    private final TrackerMetrics.Factory metrics;
+    private String inputName = "";
+
+    public TxInsightJob(
+            Source<DecodedRecord, ?, ?> monitor,
+            Source<DecodedRecord, ?, ?> committed,
+            Sink<Outcome> outcomes,
+            Sink<Alert> alerts,
+            Sink<DeadLetter> deadLetters,
+            TrackerSettings settings,
+            long idleAdvanceAfterMs) {
+        this(monitor, committed, outcomes, alerts, deadLetters, settings, idleAdvanceAfterMs,
+                FlinkTrackerMetrics.factory());
+    }
+
+    public TxInsightJob(
+            Source<DecodedRecord, ?, ?> monitor,
+            Source<DecodedRecord, ?, ?> committed,
+            Sink<Outcome> outcomes,
+            Sink<Alert> alerts,
+            Sink<DeadLetter> deadLetters,
+            TrackerSettings settings,
+            long idleAdvanceAfterMs,
+            TrackerMetrics.Factory metrics) {
+        this.monitor = monitor;
+        this.committed = committed;
+        this.outcomes = outcomes;
+        this.alerts = alerts;
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+        this.idleAdvanceAfterMs = idleAdvanceAfterMs;
+        this.metrics = metrics;
+    }
+
+    /** The job on real Kafka, as the options describe it. */
+    public static TxInsightJob fromOptions(JobOptions options, boolean exactlyOnce) {
+        return fromOptions(options, options.kafkaInput(), exactlyOnce);
+    }
+
+    /** The same with the input adjusted, e.g. bounded for a benchmark. */
+    public static TxInsightJob fromOptions(JobOptions options, KafkaInput input, boolean exactlyOnce) {
+        KafkaOutputs out = options.kafkaOutputs(exactlyOnce);
+        TxInsightJob job = new TxInsightJob(
+                KafkaViews.source(input, View.MONITOR, options.monitorGroupId()),
+                KafkaViews.source(input, View.COMMITTED, options.committedGroupId()),
+                out.outcomes(options.outcomesTopic()),
+                out.alerts(options.alertsTopic()),
+                out.deadLetters(options.deadLetterTopic()),
+                options.trackerSettings(),
+                options.idleAdvanceAfterMs());
+        job.inputName = " " + input.describeTopics();
+        return job;
+    }
+
+    /** Adds the job's operators to {@code env}; call {@code env.execute} (or executeAsync) after. */
+    public void build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<ViewEvent> monitorEvents = env
+                .fromSource(
+                        monitor,
+                        ViewWatermarks.monitor(settings.outOfOrdernessMs, idleAdvanceAfterMs),
+                        "Monitor view (read_uncommitted)" + inputName)
+                .uid(MONITOR_SOURCE_UID)
+                .process(new ViewRouter(View.MONITOR))
+                .uid(MONITOR_ROUTER_UID)
+                .name("Monitor view: events and dead letters");
+
+        SingleOutputStreamOperator<ViewEvent> committedEvents = env
+                .fromSource(committed, ViewWatermarks.committed(), "Committed view (read_committed)" + inputName)
+                .uid(COMMITTED_SOURCE_UID)
+                .process(new ViewRouter(View.COMMITTED))
+                .uid(COMMITTED_ROUTER_UID)
+                .name("Committed view: events (bad records counted only)");
+
+        SingleOutputStreamOperator<Outcome> tracked =
+                TransactionTracker.track(monitorEvents, committedEvents, settings, metrics);
+
+        tracked.sinkTo(outcomes).uid(OUTCOMES_SINK_UID).name("Outcomes");
+        tracked.getSideOutput(TransactionTracker.ALERTS).sinkTo(alerts).uid(ALERTS_SINK_UID).name("Stuck alerts");
+        monitorEvents.getSideOutput(ViewRouter.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("Dead letters");
+    }
+
+    /**
+     * Applies the environment-level options: checkpointing and parallelism. Records are immutable
+     * once emitted, so object reuse is on: chained operators pass records without copying them.
+     */
+    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
+        if (options.checkpointIntervalMs() > 0) {
+            env.enableCheckpointing(options.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        if (options.parallelism() > 0) {
+            env.setParallelism(options.parallelism());
+        }
+        env.getConfig().enableObjectReuse();
+    }
+
+    /**
+     * Builds the job from {@code options} on {@code env} and starts it without waiting: what the
+     * sandbox and demo call. Outputs are exactly-once when the environment checkpoints.
+     */
+    public static JobClient start(StreamExecutionEnvironment env, JobOptions options) throws Exception {
+        configure(env, options);
+        fromOptions(options, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
+        return env.executeAsync(options.jobName());
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(args);
+        } catch (JobOptions.InvalidOptionsException e) {
+            System.err.println("txinsight-job: " + e.getMessage());
+            System.err.println("Run with --help for every option and its default.");
+            System.exit(2);
+            return;
+        }
+        if (options.helpRequested()) {
+            System.out.print(JobOptions.usage());
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        configure(env, options);
+        fromOptions(options, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
+        env.execute(options.jobName());
+    }
+}

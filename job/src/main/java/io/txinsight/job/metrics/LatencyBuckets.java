@@ -1,0 +1,122 @@
+package io.txinsight.job.metrics;
+
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * A latency distribution exported the Prometheus way: one cumulative counter per upper bound
+ * ({@code <name>_bucket} with an {@code le} label), plus {@code <name>_count} and {@code <name>_sum}.
+ *
+ * <p>Why not a Flink {@code Histogram}: Flink exports it as a per-subtask summary whose quantiles
+ * cannot be combined across subtasks. Bucket counters add up, so {@code histogram_quantile(0.99,
+ * sum by (le) (rate(txinsights_duration_ms_bucket[5m])))} is a job-wide p99 (DESIGN.md §4).
+ *
+ * <p>Observations below 0 (clock skew between producers) count as 0 so that {@code _sum} never
+ * goes down.
+ */
+public final class LatencyBuckets {
+
+    /** Upper bounds in ms; the last bucket, {@code +Inf}, is implicit. */
+    public static final long[] BOUNDS_MS = {
+        5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000
+    };
+
+    /** The {@code le} label values, exactly as Prometheus client libraries write them. */
+    public static final String[] LE = leValues();
+
+    public static final String LE_KEY = "le";
+
+    private final long[] perBucket = new long[BOUNDS_MS.length + 1];
+    private long count;
+    private long sum;
+
+    /**
+     * Registers the bucket, count and sum counters of {@code name} under {@code labelled}; the
+     * {@code le} group goes last so the raw name reads {@code ..._<labels>_le_<name>_bucket}.
+     */
+    public LatencyBuckets(MetricGroup labelled, String name) {
+        for (int i = 0; i < LE.length; i++) {
+            int upTo = i;
+            labelled.addGroup(LE_KEY, LE[i]).counter(name + "_bucket", new ReadOnlyCounter(() -> cumulative(upTo)));
+        }
+        labelled.counter(name + "_count", new ReadOnlyCounter(() -> count));
+        labelled.counter(name + "_sum", new ReadOnlyCounter(() -> sum));
+    }
+
+    public void observe(long ms) {
+        long v = Math.max(0, ms);
+        perBucket[bucketOf(v)]++;
+        count++;
+        sum += v;
+    }
+
+    /** Observations at or below the bound of bucket {@code i}. */
+    long cumulative(int i) {
+        long c = 0;
+        for (int b = 0; b <= i; b++) {
+            c += perBucket[b];
+        }
+        return c;
+    }
+
+    long count() {
+        return count;
+    }
+
+    long sum() {
+        return sum;
+    }
+
+    static int bucketOf(long v) {
+        for (int i = 0; i < BOUNDS_MS.length; i++) {
+            if (v <= BOUNDS_MS[i]) {
+                return i;
+            }
+        }
+        return BOUNDS_MS.length;
+    }
+
+    private static String[] leValues() {
+        String[] le = new String[BOUNDS_MS.length + 1];
+        for (int i = 0; i < BOUNDS_MS.length; i++) {
+            le[i] = Long.toString(BOUNDS_MS[i]);
+        }
+        le[BOUNDS_MS.length] = "+Inf";
+        return le;
+    }
+
+    /** A counter whose value is computed; the distribution owns the counts. */
+    private static final class ReadOnlyCounter implements Counter {
+        private final LongSupplier value;
+
+        ReadOnlyCounter(LongSupplier value) {
+            this.value = value;
+        }
+
+        @Override
+        public void inc() {
+            throw new UnsupportedOperationException("a bucket counter changes only through observe()");
+        }
+
+        @Override
+        public void inc(long n) {
+            inc();
+        }
+
+        @Override
+        public void dec() {
+            inc();
+        }
+
+        @Override
+        public void dec(long n) {
+            inc();
+        }
+
+        @Override
+        public long getCount() {
+            return value.getAsLong();
+        }
+    }
+}

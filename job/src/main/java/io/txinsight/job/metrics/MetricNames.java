@@ -1,0 +1,66 @@
+package io.txinsight.job.metrics;
+
+/**
+ * Names of the txinsights metrics as registered in Flink, one place for code, tests and
+ * {@code docs/metrics.md}.
+ *
+ * <p>Labels are Flink key-value groups in a fixed order (txn_type, then step or status, view, then
+ * event_type or reason, then le), so Flink's Prometheus reporter exports e.g.
+ * {@code flink_taskmanager_job_task_operator_txinsights_txn_type_le_duration_ms_bucket} with labels
+ * {@code txn_type} and {@code le}. Prometheus renames it to {@code txinsights_duration_ms_bucket} by
+ * dropping the label keys from the front ({@code monitoring/prometheus/prometheus.yml}). A metric
+ * name must therefore not start with a label key; the one exception, {@link #STEP_DURATION}
+ * (whose {@code step_} is stripped too), is the only metric with a {@code step} label, and the
+ * Prometheus configuration gives it its name back by that label. See {@code docs/metrics.md}.
+ */
+public final class MetricNames {
+    private MetricNames() {}
+
+    /** The user group every txinsights metric lives in, under the operator group. */
+    public static final String GROUP = "txinsights";
+
+    // label keys
+    public static final String TXN_TYPE = "txn_type";
+    public static final String STEP = "step";
+    public static final String STATUS = "status";
+    public static final String VIEW = "view";
+    public static final String EVENT_TYPE = "event_type";
+    public static final String REASON = "reason";
+
+    /** Distinct txn_type values per subtask before new ones report as "other". */
+    public static final int TXN_TYPE_CAP = 20;
+    /** Distinct step values per subtask before new ones report as "other". */
+    public static final int STEP_CAP = 50;
+
+    // counters of the tracker, by txn_type (closed also by status)
+    public static final String OPENED = "opened";
+    public static final String TENTATIVELY_CLOSED = "tentatively_closed";
+    public static final String CLOSED = "closed";
+    public static final String ABORTED = "aborted";
+    public static final String STUCK = "stuck";
+    public static final String RECOVERED = "recovered";
+    public static final String EXPIRED = "expired";
+    public static final String OUTLIERS = "outliers";
+
+    // counters by view
+    public static final String EVENTS = "events";
+    public static final String MALFORMED = "malformed";
+    public static final String LATE = "late";
+    public static final String DUPLICATES = "duplicates";
+    /** Without labels: records written to the dead-letter topic (monitor view only). */
+    public static final String DEAD_LETTERED = "dead_lettered";
+
+    // gauges, per tracker subtask
+    public static final String OPEN_NOW = "open_now";
+    public static final String TENTATIVELY_CLOSED_NOW = "tentatively_closed_now";
+    public static final String STUCK_NOW = "stuck_now";
+    public static final String OLDEST_OPEN_AGE_MS = "oldest_open_age_ms";
+    public static final String COMMITTED_VIEW_LAG_MS = "committed_view_lag_ms";
+
+    // distributions (each is _bucket{le}, _count and _sum)
+    public static final String DURATION = "duration_ms";
+    public static final String TENTATIVE_DURATION = "tentative_duration_ms";
+    public static final String COMMIT_LATENCY = "commit_latency_ms";
+    public static final String STEP_DURATION = "step_duration_ms";
+    public static final String INTER_STEP_GAP = "inter_step_gap_ms";
+}

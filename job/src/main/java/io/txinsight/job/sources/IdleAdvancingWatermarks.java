@@ -1,0 +1,117 @@
+package io.txinsight.job.sources;
+
+import io.txinsight.job.records.DecodedRecord;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+
+/**
+ * The monitor view's clock for one Kafka partition: bounded out-of-orderness while events flow,
+ * and, once the partition has been silent for {@code idleAdvanceAfterMs}, a watermark that keeps
+ * moving with the wall clock.
+ *
+ * <p>Why (DESIGN.md §3): stuck detection matters most when every producer has died, and that is
+ * exactly when a plain watermark stops and event-time timers never fire. {@code withIdleness}
+ * does not help: it only takes an idle split out of the minimum, and when all splits are idle
+ * nothing advances at all. So a silent partition behaves as if its clock kept running from its
+ * last event: {@code wm = max(last emitted, min(now, maxTs - outOfOrderness - 1 + silentMs))},
+ * never ahead of the wall clock and never backwards.
+ *
+ * <p>Silence is measured from the first periodic check after the last event rather than from the
+ * event itself: if this source's own thread stalls (a GC pause, a starved CPU), the first check
+ * after the stall still sees the events that arrived before it and counts no silence, so a stall
+ * is not mistaken for dead producers. It makes the advance at most one watermark interval
+ * ({@code pipeline.auto-watermark-interval}, 200 ms by default) more conservative.
+ *
+ * <p>A partition that has delivered no event for {@code idleAdvanceAfterMs} since it was assigned
+ * marks itself idle so it does not hold back the others (an empty partition has no clock to
+ * offer). Not at once: at start-up the readers of a topic begin fetching at different moments, and
+ * a partition marked idle before its backlog arrives would let the others' clock run ahead of all
+ * its events, which would then arrive late. Dead letters are not events: a bad record never moves
+ * time.
+ *
+ * <p>Silence is only trusted from a reader that had caught up. A reader draining a backlog, or
+ * held back by backpressure, also stops emitting for a while, and advancing the clock then would
+ * run it past events still waiting in Kafka, which would all arrive late. So the wait before the
+ * advance grows by how far behind the reader was when it read its latest event: that event's
+ * Kafka timestamp (when it was produced, or appended) against the time it was read. A reader that
+ * keeps up (lag of milliseconds) advances after {@code idleAdvanceAfterMs}; one that was 30 s
+ * behind waits 30 s more. Producers that stamp old event times into the Kafka timestamp make every
+ * read look late and delay the advance accordingly.
+ */
+public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
+
+    private final long outOfOrdernessMs;
+    private final long idleAdvanceAfterMs;
+    private final WallClock clock;
+
+    private boolean seenEvent;
+    private long maxTs = Long.MIN_VALUE;
+    private boolean eventsSinceLastCheck;
+    /** How far behind the reader was when it read the latest event, ms. */
+    private long readLagMs;
+    /** Wall time of the first periodic check after the latest event: where silence starts. */
+    private long quietSinceWallMs;
+    private long lastEmitted = Long.MIN_VALUE;
+    private boolean idle;
+    private final long assignedWallMs;
+
+    public IdleAdvancingWatermarks(long outOfOrdernessMs, long idleAdvanceAfterMs, WallClock clock) {
+        if (outOfOrdernessMs < 0) {
+            throw new IllegalArgumentException("out-of-orderness must not be negative: " + outOfOrdernessMs);
+        }
+        if (idleAdvanceAfterMs <= 0) {
+            throw new IllegalArgumentException("idle-advance-after must be positive: " + idleAdvanceAfterMs);
+        }
+        this.outOfOrdernessMs = outOfOrdernessMs;
+        this.idleAdvanceAfterMs = idleAdvanceAfterMs;
+        this.clock = clock;
+        this.assignedWallMs = clock.nowMs();
+    }
+
+    @Override
+    public void onEvent(DecodedRecord record, long eventTimestamp, WatermarkOutput output) {
+        if (!record.isEvent()) {
+            return;
+        }
+        seenEvent = true;
+        maxTs = Math.max(maxTs, eventTimestamp);
+        eventsSinceLastCheck = true;
+        readLagMs = record.kafkaTimestamp < 0 ? 0 : Math.max(0, record.event.seenAtMs - record.kafkaTimestamp);
+        if (idle) {
+            idle = false;
+            output.markActive();
+        }
+    }
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+        long now = clock.nowMs();
+        if (!seenEvent) {
+            if (now - assignedWallMs >= idleAdvanceAfterMs) {
+                idle = true;
+                output.markIdle();
+            }
+            return;
+        }
+        long bounded = maxTs - outOfOrdernessMs - 1;
+        long candidate = bounded;
+        if (eventsSinceLastCheck) {
+            eventsSinceLastCheck = false;
+            quietSinceWallMs = now;
+        }
+        long silentMs = now - quietSinceWallMs;
+        if (silentMs >= idleAdvanceAfterMs + readLagMs) {
+            candidate = Math.max(bounded, Math.min(now, bounded + silentMs));
+        }
+        if (candidate > lastEmitted) {
+            lastEmitted = candidate;
+            output.emitWatermark(new Watermark(candidate));
+        }
+    }
+
+    /** The last watermark emitted, or {@link Long#MIN_VALUE}; for tests. */
+    long lastEmitted() {
+        return lastEmitted;
+    }
+}

@@ -1,0 +1,67 @@
+package io.txinsight.job.tracker;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decides whether a closed transaction took unusually long for its type: longer than
+ * {@code outlierFactor} times the running median of its type (once {@code outlierWarmup} closed
+ * transactions of that type have been seen), or longer than the type's configured SLO.
+ *
+ * <p>A relative threshold because "slow" means different things for a card payment and a
+ * cross-border transfer, and a robust one (the median, not the mean) because the outliers must
+ * not move the yardstick they are measured against. Each subtask learns its own medians from the
+ * transactions it closes; with keys spread by hash every subtask sees a fair sample of each type.
+ * Not checkpointed: after a restore each type warms up again.
+ *
+ * <p>Bounded: at most {@code maxTypes} medians (types come from producers); transactions of types
+ * beyond that are judged by their SLO only.
+ */
+final class OutlierDetector {
+    static final int DEFAULT_MAX_TYPES = 1_000;
+    /** Transactions without a type are compared among themselves. */
+    private static final String UNTYPED = "";
+
+    private final double factor;
+    private final int warmup;
+    private final Map<String, Long> sloByTypeMs;
+    private final int maxTypes;
+    private final Map<String, StreamingMedian> medians = new HashMap<>();
+
+    OutlierDetector(double factor, int warmup, Map<String, Long> sloByTypeMs, int maxTypes) {
+        this.factor = factor;
+        this.warmup = warmup;
+        this.sloByTypeMs = sloByTypeMs == null ? Map.of() : sloByTypeMs;
+        this.maxTypes = maxTypes;
+    }
+
+    static OutlierDetector of(TrackerSettings settings) {
+        return new OutlierDetector(
+                settings.outlierFactor, settings.outlierWarmup, settings.sloByTypeMs, DEFAULT_MAX_TYPES);
+    }
+
+    /** Judges one closed duration against what came before, then learns from it. */
+    boolean judge(String txnType, long durationMs) {
+        String type = txnType == null ? UNTYPED : txnType;
+        Long slo = txnType == null ? null : sloByTypeMs.get(txnType);
+        boolean outlier = slo != null && durationMs > slo;
+        StreamingMedian median = medians.get(type);
+        if (median == null && medians.size() < maxTypes) {
+            median = new StreamingMedian();
+            medians.put(type, median);
+        }
+        if (median != null) {
+            if (median.count() >= warmup && durationMs > factor * Math.max(1.0, median.median())) {
+                outlier = true;
+            }
+            median.add(durationMs);
+        }
+        return outlier;
+    }
+
+    /** The current median of a type, NaN if none; for tests and diagnostics. */
+    double medianOf(String txnType) {
+        StreamingMedian m = medians.get(txnType == null ? UNTYPED : txnType);
+        return m == null ? Double.NaN : m.median();
+    }
+}

@@ -1,0 +1,209 @@
+package io.txinsight.job.tracker;
+
+import io.txinsight.events.CloseStatus;
+import io.txinsight.events.EventType;
+import io.txinsight.job.records.View;
+
+/**
+ * Everything the tracker remembers about one business transaction: a single small object per key,
+ * because with a million transactions in flight every field costs a megabyte (goal: at most 600
+ * heap bytes per open transaction, Flink's own per-key overhead included; see
+ * {@code bench/tracker-state-size.sh}).
+ *
+ * <p>Hence primitives instead of boxed values, booleans packed into {@link #flags}, steps kept as
+ * three parallel arrays sized exactly to the steps seen, strings shared through {@link NamePool},
+ * and no copy of the {@code txn_id} (the state backend already keys the entry by it).
+ *
+ * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
+ * it can evolve (add a field) without Kryo. Only the tracker mutates it.
+ */
+public class TxnState {
+
+    /** Value of {@link #timerTs} while no timer is registered. */
+    public static final long NO_TIMER = Long.MIN_VALUE;
+
+    /** The most distinct steps remembered per transaction; beyond it, steps still count as progress. */
+    public static final int MAX_STEPS = 64;
+
+    // Flags: what has been seen in which view, and where the transaction stands.
+    static final int OPEN_MONITOR = 1;
+    static final int OPEN_COMMITTED = 1 << 1;
+    static final int CLOSE_MONITOR = 1 << 2;
+    static final int CLOSE_COMMITTED = 1 << 3;
+    static final int STUCK = 1 << 4;
+    static final int WAS_STUCK = 1 << 5;
+    static final int FAILED = 1 << 6;
+    /** The committed view showed the close before the monitor view did: commit latency is 0. */
+    static final int COMMITTED_FIRST = 1 << 7;
+
+    // Per-step bits in stepSeen.
+    static final int STEP_OPEN_MONITOR = 1;
+    static final int STEP_OPEN_COMMITTED = 1 << 1;
+    static final int STEP_DONE_MONITOR = 1 << 2;
+    static final int STEP_DONE_COMMITTED = 1 << 3;
+
+    /** Event time of the open once seen; until then the earliest event time seen. */
+    public long startTs;
+    /** Latest event time seen in either view: the reference for stuck and retention. */
+    public long lastEventTs;
+    /** Event time of the close; meaningful once a close bit is set. */
+    public long closeTs;
+    /** Kafka offset of the close as the monitor view saw it: what the abort evidence must pass. */
+    public long closeOffset;
+    /** Wall-clock ms when the monitor view delivered the close. */
+    public long closeSeenAtMs;
+    /** Wall-clock ms when the committed view delivered the close. */
+    public long committedSeenAtMs;
+    /** The one event-time timer registered for this key, or {@link #NO_TIMER}. */
+    public long timerTs = NO_TIMER;
+    /** Kafka partition of the close as the monitor view saw it. */
+    public int closePartition;
+    public int flags;
+    public String txnType;
+    /** Kafka topic of the close as the monitor view saw it. */
+    public String closeTopic;
+    /** Distinct step names, in the order first seen. */
+    public String[] steps;
+    /** Per step: the step_done time once seen, else the step_open time (its latest event). */
+    public long[] stepTs;
+    /** Per step: which of step_open / step_done has been seen in which view. */
+    public byte[] stepSeen;
+
+    public TxnState() {}
+
+    static TxnState startedBy(long ts) {
+        TxnState s = new TxnState();
+        s.startTs = ts;
+        s.lastEventTs = ts;
+        return s;
+    }
+
+    boolean has(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    void set(int flag) {
+        flags |= flag;
+    }
+
+    void clear(int flag) {
+        flags &= ~flag;
+    }
+
+    boolean openSeen() {
+        return has(OPEN_MONITOR | OPEN_COMMITTED);
+    }
+
+    /** Where the transaction stands in its lifecycle (final states leave no state at all). */
+    Phase phase() {
+        if (has(CLOSE_COMMITTED)) {
+            return Phase.CLOSING;
+        }
+        if (has(CLOSE_MONITOR)) {
+            return Phase.TENTATIVELY_CLOSED;
+        }
+        return Phase.OPEN;
+    }
+
+    CloseStatus status() {
+        return has(FAILED) ? CloseStatus.FAILED : CloseStatus.SUCCESS;
+    }
+
+    int stepCount() {
+        return steps == null ? 0 : steps.length;
+    }
+
+    int stepIndex(String step) {
+        if (steps != null) {
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i].equals(step)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Appends a step; returns its index, or -1 when {@link #MAX_STEPS} are already remembered. */
+    int addStep(String step) {
+        int n = stepCount();
+        if (n >= MAX_STEPS) {
+            return -1;
+        }
+        String[] names = new String[n + 1];
+        long[] times = new long[n + 1];
+        byte[] seen = new byte[n + 1];
+        if (n > 0) {
+            System.arraycopy(steps, 0, names, 0, n);
+            System.arraycopy(stepTs, 0, times, 0, n);
+            System.arraycopy(stepSeen, 0, seen, 0, n);
+        }
+        names[n] = step;
+        steps = names;
+        stepTs = times;
+        stepSeen = seen;
+        return n;
+    }
+
+    boolean stepHas(int i, int bit) {
+        return (stepSeen[i] & bit) != 0;
+    }
+
+    void stepSet(int i, int bit) {
+        stepSeen[i] |= (byte) bit;
+    }
+
+    /** The step whose latest event is the latest: what the transaction was doing last. */
+    String lastStep() {
+        int n = stepCount();
+        if (n == 0) {
+            return null;
+        }
+        int last = 0;
+        for (int i = 1; i < n; i++) {
+            if (stepTs[i] >= stepTs[last]) {
+                last = i;
+            }
+        }
+        return steps[last];
+    }
+
+    /**
+     * Where the gap before a step opening at {@code ts} starts: the latest step_done at or before
+     * {@code ts} (other than that step's own), or the open if later; {@code Long.MIN_VALUE} if none.
+     */
+    long gapAnchorBefore(long ts, int openingStep) {
+        long anchor = openSeen() && startTs <= ts ? startTs : Long.MIN_VALUE;
+        for (int i = 0; i < stepCount(); i++) {
+            if (i != openingStep
+                    && stepHas(i, STEP_DONE_MONITOR | STEP_DONE_COMMITTED)
+                    && stepTs[i] <= ts
+                    && stepTs[i] > anchor) {
+                anchor = stepTs[i];
+            }
+        }
+        return anchor;
+    }
+
+    /** The flag bit recording that {@code type} (a transaction-level event) was seen in {@code view}. */
+    static int txnBit(EventType type, View view) {
+        int monitorBit = type == EventType.TRANSACTION_OPEN ? OPEN_MONITOR : CLOSE_MONITOR;
+        return view == View.MONITOR ? monitorBit : monitorBit << 1;
+    }
+
+    /** The step bit recording that {@code type} (a step event) was seen in {@code view}. */
+    static int stepBit(EventType type, View view) {
+        int monitorBit = type == EventType.STEP_OPEN ? STEP_OPEN_MONITOR : STEP_DONE_MONITOR;
+        return view == View.MONITOR ? monitorBit : monitorBit << 1;
+    }
+
+    /** The lifecycle phases that hold state. */
+    enum Phase {
+        /** No close seen yet (Stuck is a flag on top of it). */
+        OPEN,
+        /** Close seen in the monitor view only: committed or aborted is still open. */
+        TENTATIVELY_CLOSED,
+        /** Close seen in the committed view: Closed as soon as the monitor clock passes the close. */
+        CLOSING
+    }
+}

@@ -1,0 +1,193 @@
+package io.txinsight.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.txinsight.job.sources.KafkaInput;
+import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.tracker.TrackerSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+
+    @Test
+    void everyOptionHasADefault() {
+        JobOptions o = JobOptions.parse();
+        assertThat(o.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(o.topics()).containsExactly("txn-events");
+        assertThat(o.topicPattern()).isNull();
+        assertThat(o.monitorGroupId()).isEqualTo("txinsight-monitor");
+        assertThat(o.committedGroupId()).isEqualTo("txinsight-committed");
+        assertThat(o.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(o.stuckTimeoutMs()).isEqualTo(60_000);
+        assertThat(o.abortGraceMs()).isEqualTo(5_000);
+        assertThat(o.outOfOrdernessMs()).isEqualTo(2_000);
+        assertThat(o.idleAdvanceAfterMs()).isEqualTo(2_000);
+        assertThat(o.retentionMs()).isEqualTo(3_600_000);
+        assertThat(o.outlierFactor()).isEqualTo(4.0);
+        assertThat(o.outlierWarmup()).isEqualTo(20);
+        assertThat(o.outcomesTopic()).isEqualTo("txn-outcomes");
+        assertThat(o.alertsTopic()).isEqualTo("txn-alerts");
+        assertThat(o.deadLetterTopic()).isEqualTo("txn-dead-letters");
+        assertThat(o.checkpointIntervalMs()).isEqualTo(10_000);
+        assertThat(o.parallelism()).isZero();
+        assertThat(o.transactionalIdPrefix()).isEqualTo("txinsight");
+        assertThat(o.helpRequested()).isFalse();
+    }
+
+    @Test
+    void parsesEveryOption() {
+        JobOptions o = JobOptions.parse(
+                "--bootstrap-servers", "k1:9092,k2:9092",
+                "--topics", "payments, transfers",
+                "--monitor-group-id", "m",
+                "--committed-group-id", "c",
+                "--starting-offsets", "EARLIEST",
+                "--stuck-timeout", "90s",
+                "--stuck-timeout.settlement=15m",
+                "--stuck-timeout.refund", "2m",
+                "--abort-grace", "500ms",
+                "--abort-recheck", "250ms",
+                "--out-of-orderness=3s",
+                "--idle-advance-after", "5s",
+                "--retention", "2h",
+                "--outlier-factor", "3.5",
+                "--outlier-warmup", "50",
+                "--slo.payment=2s",
+                "--outcomes-topic", "o",
+                "--alerts-topic", "a",
+                "--dead-letter-topic", "d",
+                "--checkpoint-interval", "0",
+                "--parallelism", "4",
+                "--transactional-id-prefix", "tx-prod",
+                "--job-name", "txinsight-prod");
+        assertThat(o.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(o.topics()).containsExactly("payments", "transfers");
+        assertThat(o.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+        assertThat(o.checkpointIntervalMs()).isZero();
+        assertThat(o.parallelism()).isEqualTo(4);
+        assertThat(o.jobName()).isEqualTo("txinsight-prod");
+
+        TrackerSettings s = o.trackerSettings();
+        assertThat(s.stuckTimeoutMs).isEqualTo(90_000);
+        assertThat(s.stuckTimeoutFor("settlement")).isEqualTo(900_000);
+        assertThat(s.stuckTimeoutFor("refund")).isEqualTo(120_000);
+        assertThat(s.stuckTimeoutFor("payment")).isEqualTo(90_000);
+        assertThat(s.abortGraceMs).isEqualTo(500);
+        assertThat(s.abortRecheckMs).isEqualTo(250);
+        assertThat(s.outOfOrdernessMs).isEqualTo(3_000);
+        assertThat(s.retentionMs).isEqualTo(7_200_000);
+        assertThat(s.outlierFactor).isEqualTo(3.5);
+        assertThat(s.outlierWarmup).isEqualTo(50);
+        assertThat(s.sloByTypeMs).containsExactly(Map.entry("payment", 2_000L));
+    }
+
+    @Test
+    void kafkaPropertiesGoToTheSideThatKnowsThem() {
+        JobOptions o = JobOptions.parse(
+                "--kafka.security.protocol=SASL_SSL",
+                "--kafka.sasl.jaas.config", "x required a=\"b=c\";",
+                "--kafka.max.poll.records=2000",
+                "--kafka.linger.ms=20",
+                "--kafka.partition.discovery.interval.ms=60000");
+        KafkaInput in = o.kafkaInput();
+        assertThat(in.clientProperties()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.jaas.config", "x required a=\"b=c\";"),
+                Map.entry("max.poll.records", "2000"),
+                Map.entry("partition.discovery.interval.ms", "60000"));
+        assertThat(o.kafkaOutputs(true).clientProperties()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.jaas.config", "x required a=\"b=c\";"),
+                Map.entry("linger.ms", "20"));
+    }
+
+    @Test
+    void aTopicPatternReplacesTheTopicList() {
+        JobOptions o = JobOptions.parse("--topic-pattern", "biz-.*");
+        KafkaInput in = o.kafkaInput();
+        assertThat(in.topics()).isEmpty();
+        assertThat(in.topicPattern().pattern()).isEqualTo("biz-.*");
+    }
+
+    @Test
+    void mistakesNameTheOptionAndSayWhatToDo() {
+        assertInvalid(List.of("--stuck-timeout", "10x"), "--stuck-timeout", "500ms, 10s, 5m, 1h");
+        assertInvalid(List.of("--stuck-timeout", "60"), "--stuck-timeout", "60s or 60ms");
+        assertInvalid(List.of("--stuck-timeout.settlement=soon"), "--stuck-timeout.settlement", "not a duration");
+        assertInvalid(List.of("--slo.payment"), "--slo.payment", "<name>=<value>");
+        assertInvalid(List.of("--starting-offsets", "newest"), "--starting-offsets", "earliest, latest, committed");
+        assertInvalid(List.of("--topic-pattern", "biz-(.*"), "--topic-pattern", "not a regular expression");
+        assertInvalid(List.of("--topic-pattern", "txn-.*"), "--outcomes-topic", "read its own output");
+        assertInvalid(List.of("--topics", "txn-events,txn-alerts"), "--alerts-topic", "read its own output");
+        assertInvalid(List.of("--committed-group-id", "txinsight-monitor"), "--committed-group-id", "own consumer groups");
+        assertInvalid(List.of("--kafka.isolation.level=read_committed"), "--kafka.isolation.level", "cannot be changed");
+        assertInvalid(List.of("--kafka.group.id=x"), "--kafka.group.id", "--monitor-group-id");
+        assertInvalid(List.of("--kafka.bootstrap.servers=x"), "--kafka.bootstrap.servers", "--bootstrap-servers");
+        assertInvalid(List.of("--retention", "30s"), "--retention", "longer than the longest stuck timeout (1m)");
+        assertInvalid(List.of("--stuck-timeout.settlement=2h"), "--retention", "(2h)");
+        assertInvalid(List.of("--outlier-factor", "0.5"), "--outlier-factor", "above 1");
+        assertInvalid(List.of("--idle-advance-after", "0"), "--idle-advance-after", "positive");
+        assertInvalid(List.of("--topics", " , "), "--topics", "names no topic");
+        assertInvalid(List.of("--alerts-topic", "txn-outcomes"), "--outcomes-topic", "three different topics");
+        assertInvalid(List.of("--no-such-option"), "--no-such-option", "");
+    }
+
+    private static void assertInvalid(List<String> args, String option, String hint) {
+        assertThatThrownBy(() -> JobOptions.parse(args.toArray(new String[0])))
+                .as("%s", args)
+                .isInstanceOf(JobOptions.InvalidOptionsException.class)
+                .hasMessageContaining(option)
+                .hasMessageContaining(hint);
+    }
+
+    private static final List<String> EVERY_OPTION = List.of(
+            "--bootstrap-servers", "--topics", "--topic-pattern", "--monitor-group-id", "--committed-group-id",
+            "--starting-offsets", "--kafka.<key>=<value>", "--stuck-timeout", "--stuck-timeout.<type>=<duration>",
+            "--abort-grace", "--abort-recheck", "--out-of-orderness", "--idle-advance-after", "--retention",
+            "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--outcomes-topic",
+            "--alerts-topic", "--dead-letter-topic", "--checkpoint-interval", "--parallelism",
+            "--transactional-id-prefix", "--job-name");
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        assertThat(JobOptions.parse("--help").helpRequested()).isTrue();
+        String usage = JobOptions.usage();
+        for (String option : EVERY_OPTION) {
+            assertThat(usage).as(option).contains(option);
+        }
+        // Nothing in the help that this list (and so the docs) does not know.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s+(?:-h, )?(--[a-z.<>=-]+?)(?:=<[^>]+>)?\\s", java.util.regex.Pattern.MULTILINE).matcher(usage);
+        int shownOptions = 0;
+        while (m.find()) {
+            shownOptions++;
+            String shown = m.group(1);
+            assertThat(EVERY_OPTION.stream().anyMatch(o -> o.startsWith(shown)) || shown.equals("--help"))
+                    .as("%s is in the list", shown).isTrue();
+        }
+        assertThat(shownOptions).isEqualTo(EVERY_OPTION.size() + 1);
+        assertThat(usage).contains("Default: 60s").contains("Default: txn-outcomes");
+    }
+
+    @Test
+    void docsDescribeEveryOption() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "job.md"));
+        for (String option : EVERY_OPTION) {
+            assertThat(doc).as("docs/job.md lists %s", option).contains("`" + option + "`");
+        }
+    }
+
+    @Test
+    void durationsReadAndPrintAlike() {
+        assertThat(DurationParser.toMillis("500ms")).isEqualTo(500);
+        assertThat(DurationParser.toMillis("10s")).isEqualTo(10_000);
+        assertThat(DurationParser.toMillis("5m")).isEqualTo(300_000);
+        assertThat(DurationParser.toMillis("1h")).isEqualTo(3_600_000);
+        assertThat(DurationParser.toMillis("2d")).isEqualTo(172_800_000);
+        assertThat(DurationParser.format(90_000)).isEqualTo("90s");
+        assertThat(DurationParser.format(120_000)).isEqualTo("2m");
+        assertThat(DurationParser.format(1_500)).isEqualTo("1500ms");
+    }
+}

@@ -1,0 +1,192 @@
+package io.txinsight.job.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.txinsight.broker.EmbeddedKafkaBroker;
+import io.txinsight.events.Truth;
+import io.txinsight.job.JobOptions;
+import io.txinsight.job.TxInsightJob;
+import io.txinsight.replayer.ReplayOptions;
+import io.txinsight.replayer.ReplaySummary;
+import io.txinsight.replayer.Replayer;
+import io.txinsight.replayer.Speed;
+import io.txinsight.simulator.Presets;
+import io.txinsight.simulator.Scenario;
+import io.txinsight.simulator.SimulationParams;
+import io.txinsight.simulator.Simulator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulator's presets, generated with its Java API, replayed into a real broker with the
+ * replayer's Java API (Kafka transactions, aborts included), tracked by the job on a MiniCluster
+ * at parallelism 2 with exactly-once outputs; the outcomes and alerts must agree with the truth
+ * for every transaction.
+ *
+ * <p>Scenarios replay twice as fast as recorded: the verdicts are decided in event time, so they
+ * do not depend on the replay speed, and the test stays short. Not much faster: the replayer's
+ * producers are one thread each (as in a real system), and on a busy machine one that falls behind
+ * the others by more than the disorder bound (2 s of scenario time, 1 s of wall time at 2x) makes
+ * its records late, which the truth does not foresee. The job runs with the truth's timing and is
+ * running before the replay starts, as it would be in production.
+ */
+class ScenarioE2ETest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(4)
+                    .build());
+
+    private static final Speed REPLAY_SPEED = Speed.parse("2");
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir
+    static Path scenarios;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void highThroughput() throws Exception {
+        // The preset is 50,000 transactions; a small variant keeps the test to seconds.
+        Result r = run("throughput", Presets.named("throughput").toBuilder().count(3_000).durationMs(10_000).build());
+        assertThat(r.truth.summary().byVerdict()).containsKeys(
+                io.txinsight.events.Verdict.CLOSED_SUCCESS, io.txinsight.events.Verdict.ABORTED);
+    }
+
+    @Test
+    void stuckTransactions() throws Exception {
+        Result r = run("stuck", Presets.named("stuck").toBuilder().count(600).durationMs(30_000).build());
+        assertThat(r.truth.summary().byVerdict()).containsKey(io.txinsight.events.Verdict.STUCK);
+        // Every stuck one raised its alert (the verdict check above demands it). A late close raises
+        // one only if the monitor clock passes its deadline before the close is processed, which
+        // depends on how the two views' records interleave on a busy machine: most, not all.
+        long expected = r.truth.transactions().stream().filter(t -> t.stuckAlert()).count();
+        List<String> missing = r.check.missingStuckAlerts();
+        assertThat(expected - missing.size())
+                .as("stuck alerts raised of %d expected; missing: %s", expected, missing)
+                .isGreaterThanOrEqualTo((long) Math.ceil(0.9 * expected));
+    }
+
+    @Test
+    void abortedKafkaTransactions() throws Exception {
+        Result r = run("aborted", Presets.named("aborted").toBuilder().count(800).durationMs(20_000).build());
+        assertThat(r.truth.summary().byVerdict()).containsKey(io.txinsight.events.Verdict.ABORTED);
+    }
+
+    @Test
+    void outliersAndDisorder() throws Exception {
+        Result r = run("outliers", Presets.named("outliers"));
+        double[] pr = r.check.outlierPrecisionRecall();
+        assertThat(pr[2]).as("true positives").isGreaterThan(0);
+        assertThat(pr[0]).as("outlier precision (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.9);
+        assertThat(pr[1]).as("outlier recall (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.9);
+        assertThat(r.outputs.deadLetters())
+                .as("every malformed record is dead-lettered once, by the monitor view")
+                .hasSize((int) r.truth.summary().malformed())
+                .allMatch(d -> d.view().equals("monitor") && d.reason() != null);
+    }
+
+    private record Result(Truth truth, TruthCheck check, JobOutputs outputs) {}
+
+    private Result run(String name, SimulationParams preset) throws Exception {
+        String topic = "e2e-" + name + "-events";
+        SimulationParams params = preset.toBuilder().topic(topic).build().validate();
+        Scenario scenario = Simulator.generate(params, scenarios.resolve(name));
+        Truth truth = scenario.truth();
+        Truth.Timing timing = truth.timing();
+
+        String outcomes = name + "-outcomes";
+        String alerts = name + "-alerts";
+        String deadLetters = name + "-dead-letters";
+        kafka.createTopic(topic, 3);
+        kafka.createTopics(2, outcomes, alerts, deadLetters);
+
+        JobOptions options = JobOptions.parse(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topics", topic,
+                "--starting-offsets", "earliest",
+                "--monitor-group-id", name + "-monitor",
+                "--committed-group-id", name + "-committed",
+                "--stuck-timeout", timing.stuckTimeoutMs() + "ms",
+                "--abort-grace", timing.abortGraceMs() + "ms",
+                "--out-of-orderness", timing.outOfOrdernessMs() + "ms",
+                "--outlier-factor", String.valueOf(timing.outlierFactor()),
+                "--outcomes-topic", outcomes,
+                "--alerts-topic", alerts,
+                "--dead-letter-topic", deadLetters,
+                "--checkpoint-interval", "1s",
+                "--parallelism", "2",
+                "--transactional-id-prefix", "e2e-" + name,
+                "--job-name", "e2e-" + name);
+        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), options);
+        JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), outcomes, alerts, deadLetters);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> job.getJobStatus().get() == JobStatus.RUNNING);
+            ReplaySummary replay = new Replayer().replay(ReplayOptions.builder(scenario.eventsFile())
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .speed(REPLAY_SPEED)
+                    .progress(false)
+                    .transactionalIdPrefix("e2e-" + name + "-replay")
+                    .build());
+            assertThat(replay.records()).isPositive();
+
+            TruthCheck check = new TruthCheck(truth, outputs);
+            boolean done = outputs.pollUntil(check::allAccountedFor, Duration.ofSeconds(120));
+            // Dead letters and repeated outputs trail the last verdict by at most a checkpoint.
+            outputs.pollUntil(() -> false, Duration.ofSeconds(2));
+
+            List<String> mismatches = check.verdictMismatches();
+            if (!done) {
+                java.util.Set<String> written = JobOutputs.everyKeyIn(kafka.bootstrapServers(), outcomes);
+                long inLogOnly = truth.transactions().stream()
+                        .filter(t -> !outputs.outcomes().containsKey(t.txnId()) && written.contains(t.txnId()))
+                        .count();
+                java.util.Set<String> replayed = JobOutputs.everyKeyIn(kafka.bootstrapServers(), topic);
+                long neverReplayed = truth.transactions().stream()
+                        .filter(t -> !outputs.outcomes().containsKey(t.txnId()) && !replayed.contains(t.txnId()))
+                        .count();
+                System.out.printf("%s: replay summary %s; %d unaccounted transactions have no record in %s%n",
+                        name, replay, neverReplayed, topic);
+                assertThat(done)
+                        .as("%s: every one of %d transactions accounted for within 120 s; %d are not (%d of them have an "
+                                        + "outcome in the topic that no committed Kafka transaction covers, %d have no "
+                                        + "record at all in the input topic); first mismatches: %s",
+                                name, truth.transactions().size(), check.unaccounted(), inLogOnly, neverReplayed,
+                                mismatches.subList(0, Math.min(10, mismatches.size())))
+                        .isTrue();
+            }
+            assertThat(mismatches).as("%s: verdicts that differ from the truth", name).isEmpty();
+            assertThat(check.repeatedOutcomes()).as("one outcome per transaction").isEmpty();
+            assertThat(check.unknownTransactions()).as("no transaction the truth does not know").isEmpty();
+            return new Result(truth, check, outputs);
+        } finally {
+            job.cancel().get();
+            outputs.close();
+        }
+    }
+}

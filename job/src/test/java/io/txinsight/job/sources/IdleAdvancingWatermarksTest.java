@@ -1,0 +1,180 @@
+package io.txinsight.job.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.txinsight.events.DeadLetter;
+import io.txinsight.events.EventType;
+import io.txinsight.job.records.DecodedRecord;
+import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class IdleAdvancingWatermarksTest {
+
+    private static final long T0 = 1_790_000_000_000L;
+    private static final long OOO = 2_000;
+    private static final long IDLE_AFTER = 2_000;
+
+    private long now = T0;
+    private final IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now);
+    private final Output out = new Output();
+
+    private void event(long ts) {
+        ViewEvent e = new ViewEvent();
+        e.view = View.MONITOR;
+        e.eventType = EventType.STEP_OPEN;
+        e.txnId = "t";
+        e.ts = ts;
+        gen.onEvent(DecodedRecord.event(e), ts, out);
+    }
+
+    private long emit() {
+        gen.onPeriodicEmit(out);
+        return gen.lastEmitted();
+    }
+
+    @Test
+    void boundedOutOfOrdernessWhileEventsFlow() {
+        event(T0);
+        assertThat(emit()).isEqualTo(T0 - OOO - 1);
+        now += 500;
+        event(T0 + 500);
+        event(T0 + 100); // out of order: does not pull the watermark back
+        assertThat(emit()).isEqualTo(T0 + 500 - OOO - 1);
+        assertThat(out.watermarks).containsExactly(T0 - OOO - 1, T0 + 500 - OOO - 1);
+    }
+
+    @Test
+    void aSilentPartitionAdvancesWithTheWallClockAfterTheIdleThreshold() {
+        event(T0);
+        emit();
+        now += IDLE_AFTER - 1;
+        assertThat(emit()).as("not yet idle").isEqualTo(T0 - OOO - 1);
+
+        now = T0 + IDLE_AFTER;
+        assertThat(emit()).isEqualTo(T0 - OOO - 1 + IDLE_AFTER);
+        now = T0 + 60_000;
+        assertThat(emit()).as("keeps moving with the wall clock").isEqualTo(T0 - OOO - 1 + 60_000);
+        assertThat(out.idle).isFalse();
+    }
+
+    @Test
+    void neverAheadOfTheWallClock() {
+        // Events stamped ahead of this machine's clock (producer clock skew).
+        event(now + 10_000);
+        emit();
+        now += 30_000;
+        long wm = emit();
+        assertThat(wm).isLessThanOrEqualTo(now);
+        assertThat(wm).isEqualTo(now);
+
+        // Far-future stamps: bounded out-of-orderness applies, the idle advance adds nothing.
+        IdleAdvancingWatermarks skewed = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now);
+        ViewEvent e = new ViewEvent();
+        e.ts = now + 100_000;
+        skewed.onEvent(DecodedRecord.event(e), e.ts, out);
+        skewed.onPeriodicEmit(out);
+        long first = skewed.lastEmitted();
+        now += 50_000;
+        skewed.onPeriodicEmit(out);
+        assertThat(skewed.lastEmitted()).isEqualTo(first);
+    }
+
+    @Test
+    void neverGoesBackwards() {
+        event(T0);
+        emit();
+        now += 10_000;
+        long advanced = emit();
+        assertThat(advanced).isEqualTo(T0 - OOO - 1 + 10_000);
+        // A late event resets the silence but must not pull the watermark back.
+        event(T0 + 1_000);
+        assertThat(emit()).isEqualTo(advanced);
+        for (int i = 1; i < out.watermarks.size(); i++) {
+            assertThat(out.watermarks.get(i)).isGreaterThan(out.watermarks.get(i - 1));
+        }
+    }
+
+    @Test
+    void aReaderThatWasBehindWaitsLongerBeforeTrustingSilence() {
+        // Read at T0 a record produced 5 s earlier: the reader is draining a backlog (or held back
+        // by backpressure), so a pause is not yet evidence that the producers stopped.
+        ViewEvent e = new ViewEvent();
+        e.ts = T0;
+        e.seenAtMs = now;
+        gen.onEvent(DecodedRecord.event(e).withKafkaTimestamp(now - 5_000), T0, out);
+        emit();
+        now += IDLE_AFTER;
+        assertThat(emit()).as("silent for the idle threshold only").isEqualTo(T0 - OOO - 1);
+        now += 5_000;
+        assertThat(emit()).isEqualTo(T0 - OOO - 1 + IDLE_AFTER + 5_000);
+    }
+
+    @Test
+    void aStallOfTheSourceItselfIsNotSilence() {
+        event(T0);
+        // The source thread stalls for 5 s (GC, CPU starvation) right after reading this event:
+        // the first check after the stall still sees it, so no silence is counted yet.
+        now += 5_000;
+        assertThat(emit()).isEqualTo(T0 - OOO - 1);
+        now += IDLE_AFTER;
+        assertThat(emit()).as("genuine silence after the stall").isEqualTo(T0 - OOO - 1 + IDLE_AFTER);
+    }
+
+    @Test
+    void aPartitionThatNeverSawAnEventMarksItselfIdleAfterTheIdleThreshold() {
+        emit();
+        assertThat(out.idle).as("just assigned: its backlog may still be on the way").isFalse();
+        now += IDLE_AFTER;
+        emit();
+        assertThat(out.idle).isTrue();
+        assertThat(out.watermarks).isEmpty();
+
+        event(T0 + 60_000);
+        assertThat(out.idle).as("the first event makes it active again").isFalse();
+        assertThat(emit()).isEqualTo(T0 + 60_000 - OOO - 1);
+    }
+
+    @Test
+    void deadLettersDoNotMoveTime() {
+        DeadLetter d = new DeadLetter("t", 0, 1, "monitor", "NOT_JSON", null, "bad", null, null, null);
+        gen.onEvent(DecodedRecord.deadLetter(d), T0 + 1_000_000, out);
+        now += IDLE_AFTER;
+        emit();
+        assertThat(out.idle).as("still never saw an event").isTrue();
+        assertThat(out.watermarks).isEmpty();
+    }
+
+    @Test
+    void rejectsSettingsThatMakeNoSense() {
+        assertThatThrownBy(() -> new IdleAdvancingWatermarks(-1, 1, () -> 0))
+                .hasMessageContaining("out-of-orderness");
+        assertThatThrownBy(() -> ViewWatermarks.monitor(0, 0)).hasMessageContaining("idle-advance-after");
+    }
+
+    private static final class Output implements WatermarkOutput {
+        final List<Long> watermarks = new ArrayList<>();
+        boolean idle;
+
+        @Override
+        public void emitWatermark(Watermark watermark) {
+            watermarks.add(watermark.getTimestamp());
+            idle = false;
+        }
+
+        @Override
+        public void markIdle() {
+            idle = true;
+        }
+
+        @Override
+        public void markActive() {
+            idle = false;
+        }
+    }
+}
