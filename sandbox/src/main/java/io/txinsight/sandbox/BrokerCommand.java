@@ -1,0 +1,51 @@
+package io.txinsight.sandbox;
+
+import io.txinsight.broker.EmbeddedKafkaBroker;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code txinsight broker}: a local single-node Kafka for development, until Ctrl-C. */
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a local single-node Kafka (KRaft, broker and controller in one JVM) on 127.0.0.1,",
+            "creates the txinsight topics, prints the bootstrap address and runs until Ctrl-C.",
+            "Its data lives in a temporary directory that is deleted on exit."
+        },
+        footer = {"", "Example:", "  ./txinsight broker --port 9092", "  ./txinsight job --bootstrap-servers 127.0.0.1:9092"})
+public final class BrokerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "9092", description = "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+
+    @Option(names = "--topics", split = ",", defaultValue = "txn-events:3,txn-outcomes:3,txn-alerts:1,txn-dead-letters:1",
+            description = "Topics to create as name:partitions (default: ${DEFAULT-VALUE}).")
+    List<String> topics;
+
+    @Override
+    public Integer call() throws Exception {
+        Ports.requireFree(port, "Kafka", "--port");
+        List<TopicSpec> specs = TopicSpec.parseAll(topics);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(port, Map.of())) {
+            for (TopicSpec t : specs) {
+                kafka.createTopic(t.name(), t.partitions());
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "broker-ctrl-c"));
+            System.out.println("Kafka is up: --bootstrap-servers " + kafka.bootstrapServers());
+            System.out.println("Topics: " + String.join(", ", topics) + ". Ctrl-C stops it and deletes its data.");
+            stopped.await();
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BrokerCommand()).execute(args));
+    }
+}

@@ -1,0 +1,55 @@
+package io.txinsight.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsPageTest {
+
+    private static final String P = "flink_taskmanager_job_task_operator_txinsights_";
+
+    @Test
+    void namesSeriesAsTheMonitoringRelabelDoes() {
+        assertThat(MetricsPage.documentedName(P + "txn_type_le_duration_ms_bucket")).isEqualTo("txinsights_duration_ms_bucket");
+        assertThat(MetricsPage.documentedName(P + "txn_type_status_closed")).isEqualTo("txinsights_closed");
+        assertThat(MetricsPage.documentedName(P + "open_now")).isEqualTo("txinsights_open_now");
+    }
+
+    @Test
+    void sumsOverSubtasksAndComputesAQuantileFromCumulativeBuckets() {
+        String page = String.join("\n",
+                "# HELP something",
+                "flink_jobmanager_numRunningJobs{host=\"h\"} 1.0",
+                P + "txn_type_status_closed{txn_type=\"payment\",status=\"success\",subtask_index=\"0\"} 30.0",
+                P + "txn_type_status_closed{txn_type=\"payment\",status=\"failed\",subtask_index=\"1\"} 5.0",
+                P + "open_now{subtask_index=\"0\"} 3.0",
+                P + "open_now{subtask_index=\"1\"} 4.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"100\",subtask_index=\"0\"} 50.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"200\",subtask_index=\"0\"} 100.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"_Inf\",subtask_index=\"0\"} 100.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"100\",subtask_index=\"1\"} 50.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"200\",subtask_index=\"1\"} 100.0",
+                P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"_Inf\",subtask_index=\"1\"} 100.0",
+                "");
+
+        MetricsPage metrics = MetricsPage.parse(page);
+
+        assertThat(metrics.sum("txinsights_closed")).isEqualTo(35.0);
+        assertThat(metrics.sum("txinsights_closed", s -> "failed".equals(s.labels().get("status")))).isEqualTo(5.0);
+        assertThat(metrics.sum("txinsights_open_now")).isEqualTo(7.0);
+        // 200 observations: half at or below 100 ms, all at or below 200 ms; p50 = 100, p75 = 150.
+        assertThat(metrics.quantile("txinsights_duration_ms_bucket", 0.5)).isCloseTo(100.0, within(0.001));
+        assertThat(metrics.quantile("txinsights_duration_ms_bucket", 0.75)).isCloseTo(150.0, within(0.001));
+        assertThat(metrics.quantile("txinsights_inter_step_gap_ms_bucket", 0.5)).isNaN();
+        assertThat(LiveSummary.line(metrics, "12")).contains("open 7", "closed 35 (failed 5)", "p99 duration 198ms");
+    }
+
+    @Test
+    void topicSpecsSayWhatIsWrong() {
+        assertThat(TopicSpec.parse("txn-events:3")).isEqualTo(new TopicSpec("txn-events", 3));
+        assertThat(TopicSpec.parse("alerts")).isEqualTo(new TopicSpec("alerts", 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopicSpec.parse("t:zero"))
+                .hasMessage("topic 't:zero': partitions must be a whole number of at least 1, e.g. t:3");
+    }
+}
