@@ -13,7 +13,11 @@ import io.txinsight.simulator.SimulationParams;
 import io.txinsight.simulator.Simulator;
 import io.txinsight.validator.OutcomeReader;
 import io.txinsight.validator.Validation;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
@@ -52,6 +58,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
     static final String EVENTS_TOPIC = "txn-events";
+    private static final Pattern COMPLETED_CHECKPOINTS = Pattern.compile("\"completed\":(\\d+)");
 
     @Option(names = "--duration", defaultValue = "0", converter = DurationParser.class,
             description = "Stop after this long (e.g. 60s, 5m) and print the validation table; 0 runs until Ctrl-C (default).")
@@ -136,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                     "--job-name", "txinsight-demo");
             job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism), options);
             awaitRunning(job);
+            awaitFirstCheckpoint(job, webPort);
             say("The job is running. Flink web UI: http://localhost:" + webPort
                     + "   Prometheus endpoint: http://localhost:" + metricsPort + "/metrics");
 
@@ -255,6 +263,30 @@ public final class DemoCommand implements Callable<Integer> {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the job did not start within 90 s");
+    }
+
+    /**
+     * Waits (up to a minute) for the job's first completed checkpoint, read from the REST API as an
+     * operator would: the workload then starts against a job whose sources and exactly-once sinks
+     * are all up.
+     */
+    private static void awaitFirstCheckpoint(JobClient job, int webPort) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create("http://localhost:" + webPort + "/jobs/" + job.getJobID() + "/checkpoints");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                String body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = COMPLETED_CHECKPOINTS.matcher(body);
+                if (m.find() && Integer.parseInt(m.group(1)) >= 1) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the REST endpoint answers once the job is fully up
+            }
+            Thread.sleep(300);
+        }
+        say("(no checkpoint completed within 60 s; starting the workload anyway)");
     }
 
     private static long elapsedMs(long startNanos) {

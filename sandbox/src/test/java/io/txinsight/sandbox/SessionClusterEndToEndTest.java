@@ -76,6 +76,10 @@ class SessionClusterEndToEndTest {
             String jobId = flink.runJar(jarId, args);
             Awaitility.await("job RUNNING").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
                     .until(() -> "RUNNING".equals(flink.jobState(jobId)));
+            // As an operator would before trusting it: every task running and a first checkpoint
+            // complete (the exactly-once sinks' first Kafka transactions are then settled).
+            Awaitility.await("first checkpoint").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> flink.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asInt() >= 1);
 
             new Replayer().replay(ReplayOptions.builder(scenario.eventsFile())
                     .bootstrapServers(bootstrap).speed(Speed.parse("2")).progress(false).build());

@@ -75,9 +75,9 @@ import org.apache.flink.util.OutputTag;
  * only marks that view (a committed close is the Closed transition); a repeat in the same view is a
  * duplicate, counted and otherwise ignored. Events may come in any order; an event behind the
  * monitor clock is counted as late and still applied. An event arriving after its transaction
- * has finished does not start a new one: a committed copy behind the monitor clock (its monitor
- * copy was necessarily seen already) or any event of a recently Closed transaction (see {@link
- * RecentlyClosed}) is counted as a duplicate.
+ * has finished does not start a new one: any event of a recently Closed transaction (see {@link
+ * RecentlyClosed}) is counted as a duplicate. (A committed copy behind the monitor clock is not
+ * assumed to be a straggler: the monitor view may simply be reading its partition later.)
  *
  * <p>One event-time timer per key at most, at or before the earliest pending deadline (stuck,
  * close, abort check, retention), to keep timer state small.
@@ -190,11 +190,11 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         TxnState s = state.value();
         long before;
         if (s == null) {
-            // Not a new transaction but a straggling copy of a finished one: either its id was
-            // closed here recently, or it is a committed copy behind the monitor clock, whose
-            // monitor copy has been seen (that is what the watermark promises) and whose
-            // transaction therefore already finished here.
-            if (recentlyClosed.contains(e.txnId) || (view == View.COMMITTED && e.ts <= now)) {
+            // A straggling copy of a transaction closed here recently is not a new transaction.
+            // A committed copy behind the monitor clock is NOT taken as one: the watermark does
+            // not promise its monitor copy was seen (a monitor partition that lags, or was idle
+            // at start-up, delivers it late), and dropping it would lose a real close.
+            if (recentlyClosed.contains(e.txnId)) {
                 metrics.duplicate(view);
                 return;
             }
