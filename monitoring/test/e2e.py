@@ -193,12 +193,13 @@ def replace_once(text, old, new, where):
 
 # ------------------------------------------------------------------------------------ rendering
 
-def render(workdir, exporter_port, am_port, webhook_port, sample_port):
+def render(workdir, targets, am_port, webhook_port):
+    """Our configuration, adapted for a test; targets: {"127.0.0.1:port": component} to scrape as "flink"."""
     prom_dir = os.path.join(workdir, "prometheus")
     shutil.copytree(os.path.join(MONITORING, "prometheus"), prom_dir, ignore=shutil.ignore_patterns("tests"))
     with open(os.path.join(prom_dir, "targets", "flink.yml"), "w") as f:
-        f.write(f"- targets: ['127.0.0.1:{exporter_port}']\n  labels:\n    component: synthetic\n"
-                f"- targets: ['127.0.0.1:{sample_port}']\n  labels:\n    component: flink-sample\n")
+        for address, component in targets.items():
+            f.write(f"- targets: ['{address}']\n  labels:\n    component: {component}\n")
     path = os.path.join(prom_dir, "prometheus.yml")
     with open(path) as f:
         text = f.read()
@@ -235,6 +236,41 @@ def render(workdir, exporter_port, am_port, webhook_port, sample_port):
     return os.path.join(prom_dir, "prometheus.yml"), am_config
 
 
+def binaries():
+    """(prometheus, alertmanager) executables, or None when the Debian packages are missing."""
+    prometheus_bin = shutil.which("prometheus")
+    alertmanager_bin = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    if not prometheus_bin or not alertmanager_bin:
+        print("FAIL prometheus and prometheus-alertmanager must be installed: "
+              "apt-get install -y --no-install-recommends prometheus prometheus-alertmanager")
+        return None
+    return prometheus_bin, alertmanager_bin
+
+
+def rendered_configs_valid(prom_config, am_config):
+    for argv in (["promtool", "check", "config", prom_config], ["amtool", "check-config", am_config]):
+        out = subprocess.run(argv, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise AssertionError(f"{' '.join(argv)}:\n{out.stdout}{out.stderr}")
+
+
+def start_monitoring(servers, bins, prom_config, am_config, prom_port, am_port, timeout):
+    """Starts Alertmanager and Prometheus on 127.0.0.1 with storage in servers.workdir; waits until ready."""
+    prometheus_bin, alertmanager_bin = bins
+    servers.start("alertmanager", [alertmanager_bin, f"--config.file={am_config}",
+                                   f"--storage.path={os.path.join(servers.workdir, 'am-data')}",
+                                   f"--web.listen-address=127.0.0.1:{am_port}",
+                                   "--cluster.listen-address=", "--log.level=warn"])
+    servers.start("prometheus", [prometheus_bin, f"--config.file={prom_config}",
+                                 f"--storage.tsdb.path={os.path.join(servers.workdir, 'prom-data')}",
+                                 f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"])
+    urls = (f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{am_port}")
+    for url in urls:
+        wait_for(f"{url}/-/ready", lambda u=url: urllib.request.urlopen(f"{u}/-/ready", timeout=2).status == 200,
+                 timeout, servers)
+    return "Prometheus {}, Alertmanager {}".format(*urls)
+
+
 # ------------------------------------------------------------------------------------ the run
 
 class Run:
@@ -262,11 +298,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    prometheus_bin = shutil.which("prometheus")
-    alertmanager_bin = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-    if not prometheus_bin or not alertmanager_bin:
-        print("FAIL prometheus and prometheus-alertmanager must be installed: "
-              "apt-get install -y --no-install-recommends prometheus prometheus-alertmanager")
+    bins = binaries()
+    if not bins:
         print("e2e: 0 passed, 1 failed")
         return 1
 
@@ -283,28 +316,12 @@ def main(argv=None):
     prom = check_queries.Prometheus(prom_url)
     started = time.monotonic()
     try:
-        prom_config, am_config = render(workdir, exporter.server_address[1], am_port, sink.port, sink.port)
-
-        def rendered_configs_valid():
-            for argv in (["promtool", "check", "config", prom_config], ["amtool", "check-config", am_config]):
-                out = subprocess.run(argv, capture_output=True, text=True)
-                if out.returncode != 0:
-                    raise AssertionError(f"{' '.join(argv)}:\n{out.stdout}{out.stderr}")
-        run.check("test configuration rendered from ours is valid (promtool, amtool)", rendered_configs_valid)
-
-        servers.start("alertmanager", [alertmanager_bin, f"--config.file={am_config}",
-                                       f"--storage.path={os.path.join(workdir, 'am-data')}",
-                                       f"--web.listen-address=127.0.0.1:{am_port}",
-                                       "--cluster.listen-address=", "--log.level=warn"])
-        servers.start("prometheus", [prometheus_bin, f"--config.file={prom_config}",
-                                     f"--storage.tsdb.path={os.path.join(workdir, 'prom-data')}",
-                                     f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"])
-
-        def ready():
-            for url in (f"{prom_url}/-/ready", f"{am_url}/-/ready"):
-                wait_for(url, lambda u=url: urllib.request.urlopen(u, timeout=2).status == 200, args.timeout, servers)
-            return f"Prometheus {prom_url}, Alertmanager {am_url}"
-        if not run.check("Prometheus and Alertmanager start", ready):
+        targets = {f"127.0.0.1:{exporter.server_address[1]}": "synthetic", f"127.0.0.1:{sink.port}": "flink-sample"}
+        prom_config, am_config = render(workdir, targets, am_port, sink.port)
+        run.check("test configuration rendered from ours is valid (promtool, amtool)",
+                  rendered_configs_valid, prom_config, am_config)
+        if not run.check("Prometheus and Alertmanager start", start_monitoring,
+                         servers, bins, prom_config, am_config, prom_port, am_port, args.timeout):
             raise RuntimeError("servers did not start")
 
         def target_up():
