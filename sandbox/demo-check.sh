@@ -30,11 +30,12 @@ until grep -q "The job is running" "$log" || (( SECONDS > deadline )) || ! kill 
   sleep 1
 done
 check "the job starts" grep -q "The job is running" "$log"
-web_ok() { curl -sf "http://localhost:$WEB_PORT/overview" | grep -q '"flink-version"'; }
+# grep -c reads the whole page: grep -q would close the pipe early and, with pipefail, fail curl.
+web_ok() { curl -sf "http://localhost:$WEB_PORT/overview" | grep -c '"flink-version"' >/dev/null; }
 check "the Flink web UI answers on :$WEB_PORT/overview during the run" web_ok
 metrics_ok() {
   local deadline=$((SECONDS + 30))
-  until curl -sf "http://localhost:$METRICS_PORT/metrics" | grep -q 'txinsights_'; do
+  until curl -sf "http://localhost:$METRICS_PORT/metrics" | grep -c 'txinsights_' >/dev/null; do
     (( SECONDS > deadline )) && return 1
     sleep 1
   done
