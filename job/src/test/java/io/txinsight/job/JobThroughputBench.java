@@ -87,9 +87,9 @@ public final class JobThroughputBench {
             TxInsightJob.fromOptions(options, options.kafkaInput().withBounded(true), false).build(env);
             long submitted = System.nanoTime();
             JobClient job = env.executeAsync(options.jobName());
-            while (job.getJobStatus().get() != JobStatus.RUNNING && !job.getJobStatus().get().isTerminalState()) {
-                Thread.sleep(10); // a benchmark, not a test: polling the job status is fine here
-            }
+            org.awaitility.Awaitility.await("job RUNNING").atMost(java.time.Duration.ofMinutes(2))
+                    .pollInterval(java.time.Duration.ofMillis(10))
+                    .until(() -> job.getJobStatus().get() == JobStatus.RUNNING || job.getJobStatus().get().isTerminalState());
             long running = System.nanoTime();
             job.getJobExecutionResult().get();
             double jobS = seconds(running);
