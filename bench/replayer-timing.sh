@@ -21,6 +21,6 @@ test_cp="$ROOT/replayer/target/test-classes:$classes:$(cat "$ROOT/replayer/targe
 replay_cp="$classes:$(cat "$ROOT/replayer/target/bench-runtime-classpath.txt")"
 
 echo "reproduce: bench/replayer-timing.sh $*"
-java -Xmx1g -Dbench.replayClasspath="$replay_cp" \
+java -Xmx1g -Dbench.replayClasspath="$replay_cp" -Dbench.jvmOptions="${REPLAYER_JVM_OPTS:-}" \
     -cp "$test_cp" io.txinsight.replayer.bench.TimingBench "$@"
 echo "reproduce: bench/replayer-timing.sh $*"

@@ -36,6 +36,11 @@ final class BenchProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(JVM_HEAP);
+        for (String opt : System.getProperty("bench.jvmOptions", "").trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                cmd.add(opt);
+            }
+        }
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);
