@@ -3,7 +3,7 @@
 #   ./txinsight demo --duration 60s
 # During the run the Flink web UI answers on :8081 (/overview) and the Prometheus endpoint on :9249
 # shows txinsights series; the live summary reaches non-zero closed, aborted and stuck counts; the
-# run ends with the validation table; afterwards no process, port or temporary directory is left.
+# run ends with the validation table and the validation passes; afterwards no process, port or temporary directory is left.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,6 +54,7 @@ check "the live summary shows closed transactions" nonzero "closed"
 check "the live summary shows aborted transactions" nonzero "aborted"
 check "the live summary shows stuck transactions" nonzero "stuck"
 check "the run ends with the validation table" grep -q "What the job concluded, against the scenario's truth" "$log"
+check "the demo's validation passes (every transaction has its expected verdict)" grep -q "Validation PASSED" "$log"
 check "no demo process is left" bash -c "! kill -0 $pid 2>/dev/null"
 check "port $WEB_PORT is released" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$WEB_PORT) 2>/dev/null"
 check "port $METRICS_PORT is released" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$METRICS_PORT) 2>/dev/null"
