@@ -350,7 +350,12 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         if (s.txnType == null && e.txnType != null) {
             s.txnType = names.share(e.txnType);
         }
-        if (e.ts > s.lastEventTs) {
+        boolean close = e.eventType == EventType.TRANSACTION_CLOSE;
+        if (!close && !s.has(TxnState.ALIVE)) {
+            // The first sign of life replaces whatever a close that came first left here.
+            s.lastEventTs = e.ts;
+            s.set(TxnState.ALIVE);
+        } else if ((!close || !s.has(TxnState.ALIVE)) && e.ts > s.lastEventTs) {
             s.lastEventTs = e.ts;
         }
         if (!s.openSeen() && e.ts < s.startTs) {
@@ -366,6 +371,22 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     private boolean evaluate(TxnState s, long now, long watermark, Context ctx, Collector<Outcome> out)
             throws IOException {
         TxnState.Phase phase = s.phase();
+        long stuckTimeout = settings.stuckTimeoutFor(s.txnType);
+        long stuckAt = plus(s.lastEventTs, stuckTimeout);
+        // Closed, but only after a silence longer than the stuck timeout (a late close): the
+        // transaction was stuck before it closed, and the alert is owed even if the close reached
+        // the tracker before the clock reached the deadline.
+        boolean silentBeforeClose = phase != TxnState.Phase.OPEN && s.has(TxnState.ALIVE)
+                && !s.has(TxnState.WAS_STUCK) && stuckAt < s.closeTs;
+        if (now >= stuckAt && (phase == TxnState.Phase.OPEN ? !s.has(TxnState.STUCK) : silentBeforeClose)) {
+            // Decided before any final state below: a clock that jumps past both the stuck
+            // deadline and the close (a catch-up) must still raise the alert, then close.
+            raiseStuck(s, phase == TxnState.Phase.OPEN ? now : stuckAt, stuckTimeout, ctx);
+            silentBeforeClose = false;
+            if (phase == TxnState.Phase.OPEN) {
+                s.set(TxnState.STUCK);
+            }
+        }
         if (phase == TxnState.Phase.CLOSING && now >= s.closeTs) {
             finishClosed(s, now, ctx, out);
             return true;
@@ -377,31 +398,18 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             metrics.aborted(s.txnType);
             return true;
         }
-        long expiresAt = plus(s.lastEventTs, settings.retentionMs);
+        long lastSeen = phase == TxnState.Phase.OPEN ? s.lastEventTs : Math.max(s.lastEventTs, s.closeTs);
+        long expiresAt = plus(lastSeen, settings.retentionMs);
         if (now >= expiresAt) {
             finish(s, outcome(s, ctx, Outcome.State.EXPIRED, null, null, false, now), ctx, out);
             metrics.expired(s.txnType);
             return true;
         }
-        long stuckTimeout = settings.stuckTimeoutFor(s.txnType);
-        long stuckAt = plus(s.lastEventTs, stuckTimeout);
-        if (phase == TxnState.Phase.OPEN && !s.has(TxnState.STUCK) && now >= stuckAt) {
-            s.set(TxnState.STUCK | TxnState.WAS_STUCK);
-            ctx.output(ALERTS, new Alert(
-                    Alert.STUCK,
-                    ctx.getCurrentKey(),
-                    s.txnType,
-                    s.openSeen() ? s.startTs : null,
-                    s.lastEventTs,
-                    nonNegative(now - s.startTs),
-                    nonNegative(now - s.lastEventTs),
-                    s.lastStep(),
-                    stuckTimeout,
-                    now));
-            metrics.stuck(s.txnType);
-        }
 
         long next = expiresAt;
+        if (silentBeforeClose) {
+            next = Math.min(next, stuckAt);
+        }
         if (phase == TxnState.Phase.CLOSING) {
             next = Math.min(next, s.closeTs);
         } else if (phase == TxnState.Phase.TENTATIVELY_CLOSED) {
@@ -424,6 +432,23 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         }
         state.update(s);
         return false;
+    }
+
+    /** Raises the stuck alert of one silence, as of monitor time {@code at}. */
+    private void raiseStuck(TxnState s, long at, long stuckTimeout, Context ctx) {
+        s.set(TxnState.WAS_STUCK);
+        ctx.output(ALERTS, new Alert(
+                Alert.STUCK,
+                ctx.getCurrentKey(),
+                s.txnType,
+                s.openSeen() ? s.startTs : null,
+                s.lastEventTs,
+                nonNegative(at - s.startTs),
+                nonNegative(at - s.lastEventTs),
+                s.lastStep(),
+                stuckTimeout,
+                at));
+        metrics.stuck(s.txnType);
     }
 
     /** The first abort check is at close + grace; later ones on a grid of abortRecheckMs after it. */

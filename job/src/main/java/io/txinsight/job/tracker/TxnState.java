@@ -35,6 +35,8 @@ public class TxnState {
     static final int FAILED = 1 << 6;
     /** The committed view showed the close before the monitor view did: commit latency is 0. */
     static final int COMMITTED_FIRST = 1 << 7;
+    /** An event other than the close has been seen: {@link #lastEventTs} is the last sign of life. */
+    static final int ALIVE = 1 << 8;
 
     // Per-step bits in stepSeen.
     static final int STEP_OPEN_MONITOR = 1;
@@ -44,7 +46,12 @@ public class TxnState {
 
     /** Event time of the open once seen; until then the earliest event time seen. */
     public long startTs;
-    /** Latest event time seen in either view: the reference for stuck and retention. */
+    /**
+     * Latest event time seen in either view, the close left out once any other event is known:
+     * the reference for stuck and retention. A close ends the transaction rather than showing it
+     * alive, so a silence longer than the stuck timeout before a late close stays visible and still
+     * raises its alert, whichever of the close and the watermark reaches the tracker first.
+     */
     public long lastEventTs;
     /** Event time of the close; meaningful once a close bit is set. */
     public long closeTs;

@@ -92,6 +92,14 @@ final class TruthCheck {
                 .toList();
     }
 
+    /** Stuck alerts for transactions the truth says never went silent for longer than the timeout. */
+    List<String> unexpectedStuckAlerts() {
+        return truth.transactions().stream()
+                .filter(t -> !t.stuckAlert() && alerts.containsKey(t.txnId()))
+                .map(t -> t.txnId() + " (" + t.verdict() + "): " + alerts.get(t.txnId()))
+                .toList();
+    }
+
     /** Precision and recall of the outcome's outlier flag against the truth, over closed transactions. */
     double[] outlierPrecisionRecall() {
         int tp = 0;

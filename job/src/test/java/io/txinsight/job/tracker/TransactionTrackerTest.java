@@ -389,6 +389,69 @@ class TransactionTrackerTest {
     }
 
     @Test
+    void lateCloseSeenBeforeTheClockReachedTheDeadlineStillRaisesTheAlert() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open = fx.open("t1", 1_000, "payment");
+            ViewEvent step = fx.stepOpen("t1", 2_000, "authorize");
+            ViewEvent close = fx.close("t1", 25_500, SUCCESS);
+            // The close arrives while the monitor clock is still before the stuck deadline (12,000):
+            // a busy or catching-up job processes it before the watermark that would fire the timer.
+            fx.monitor(open, step, close);
+            fx.committed(open, step, close);
+            fx.clock(2_000);
+            assertThat(fx.alerts()).isEmpty();
+            fx.clock(26_000);
+
+            assertThat(fx.alerts()).hasSize(1);
+            Alert a = fx.alerts().get(0);
+            assertThat(a.lastEventAtMs()).as("the last sign of life, not the close").isEqualTo(2_000L);
+            assertThat(a.silentMs()).isEqualTo(10_000L);
+            assertThat(a.raisedAtMs()).as("as of the deadline, in event time").isEqualTo(12_000L);
+            assertThat(a.lastStep()).isEqualTo("authorize");
+            Outcome o = fx.onlyOutcome();
+            assertThat(o.verdict()).isEqualTo(Verdict.CLOSED_SUCCESS);
+            assertThat(o.wasStuck()).isTrue();
+            assertThat(o.durationMs()).isEqualTo(24_500L);
+            assertThat(fx.metrics().count("stuck")).isEqualTo(1);
+            assertThat(fx.live().stuckNow()).as("closed, so not stuck now").isZero();
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void lateCloseArrivingBeforeItsOpenStillRaisesTheAlert() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open = fx.open("t1", 1_000, "payment");
+            ViewEvent close = fx.close("t1", 30_000, SUCCESS);
+            fx.monitor(close, open);
+            fx.committed(close, open);
+            fx.clock(30_000);
+
+            assertThat(fx.alerts()).hasSize(1);
+            assertThat(fx.alerts().get(0).lastEventAtMs()).isEqualTo(1_000L);
+            assertThat(fx.onlyOutcome().wasStuck()).isTrue();
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void closeWithinTheTimeoutOfTheLastStepRaisesNoAlertWhateverTheOrder() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open = fx.open("t1", 1_000, "payment");
+            ViewEvent step = fx.stepDone("t1", 9_000, "authorize");
+            ViewEvent close = fx.close("t1", 18_000, SUCCESS);
+            // 17 s from open to close, but never 10 s without an event; the step comes last.
+            fx.monitor(close, open, step);
+            fx.committed(close, open, step);
+            fx.clock(30_000);
+
+            assertThat(fx.alerts()).isEmpty();
+            assertThat(fx.onlyOutcome().wasStuck()).isFalse();
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
     void neverClosedIsStuckThenExpired() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
             fx.monitor(fx.open("t1", 1_000, "payment"), fx.stepOpen("t1", 1_500, "authorize"));
