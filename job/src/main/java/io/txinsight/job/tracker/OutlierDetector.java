@@ -1,5 +1,8 @@
 package io.txinsight.job.tracker;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +15,8 @@ import java.util.Map;
  * cross-border transfer, and a robust one (the median, not the mean) because the outliers must
  * not move the yardstick they are measured against. Each subtask learns its own medians from the
  * transactions it closes; with keys spread by hash every subtask sees a fair sample of each type.
- * Not checkpointed: after a restore each type warms up again.
+ * The medians travel in checkpoints ({@link TrackerMemory}), so a restored job judges against
+ * what it had learned instead of warming up again.
  *
  * <p>Bounded: at most {@code maxTypes} medians (types come from producers); transactions of types
  * beyond that are judged by their SLO only.
@@ -40,6 +44,11 @@ final class OutlierDetector {
                 settings.outlierFactor, settings.outlierWarmup, settings.sloByTypeMs, DEFAULT_MAX_TYPES);
     }
 
+    /** A detector that keeps nothing: reads past another subtask's medians on restore. */
+    static OutlierDetector discarding() {
+        return new OutlierDetector(1.0, 0, Map.of(), 0);
+    }
+
     /** Judges one closed duration against what came before, then learns from it. */
     boolean judge(String txnType, long durationMs) {
         String type = txnType == null ? UNTYPED : txnType;
@@ -57,6 +66,26 @@ final class OutlierDetector {
             median.add(durationMs);
         }
         return outlier;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(medians.size());
+        for (Map.Entry<String, StreamingMedian> e : medians.entrySet()) {
+            out.writeUTF(e.getKey());
+            e.getValue().writeTo(out);
+        }
+    }
+
+    /** Takes the medians written by {@link #writeTo}, as far as {@code maxTypes} allows. */
+    void readFrom(DataInput in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String type = in.readUTF();
+            StreamingMedian m = StreamingMedian.readFrom(in);
+            if (medians.size() < maxTypes || medians.containsKey(type)) {
+                medians.put(type, m);
+            }
+        }
     }
 
     /** The current median of a type, NaN if none; for tests and diagnostics. */

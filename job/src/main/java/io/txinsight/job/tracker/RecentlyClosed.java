@@ -10,8 +10,8 @@ import java.util.Map;
  * contradict the Closed outcome.
  *
  * <p>Why not keep a tombstone in keyed state: every final state must leave no keyed state and no
- * timers behind. This memory is operator-level, bounded by count (oldest forgotten first), and not
- * checkpointed; past it, the committed view's stragglers are still caught by the tracker's
+ * timers behind. This memory is operator-level, bounded by count (oldest forgotten first), and
+ * travels in checkpoints ({@link TrackerMemory}); past it, the committed view's stragglers are still caught by the tracker's
  * event-time rule, and only a monitor resend later than that goes through as a new transaction.
  * Only Closed is remembered: after an Aborted verdict the producer may legitimately retry the
  * same business transaction.
@@ -42,5 +42,10 @@ final class RecentlyClosed {
 
     int size() {
         return ids.size();
+    }
+
+    /** The ids, oldest first. */
+    Iterable<String> ids() {
+        return ids.keySet();
     }
 }

@@ -1,5 +1,8 @@
 package io.txinsight.job.tracker;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -85,6 +88,27 @@ final class StreamingMedian {
 
     long count() {
         return count;
+    }
+
+    /** Writes the markers, so a restored job judges against what it had learned. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(count);
+        for (int i = 0; i < 5; i++) {
+            out.writeDouble(height[i]);
+            out.writeInt(position[i]);
+            out.writeDouble(desired[i]);
+        }
+    }
+
+    static StreamingMedian readFrom(DataInput in) throws IOException {
+        StreamingMedian m = new StreamingMedian();
+        m.count = in.readLong();
+        for (int i = 0; i < 5; i++) {
+            m.height[i] = in.readDouble();
+            m.position[i] = in.readInt();
+            m.desired[i] = in.readDouble();
+        }
+        return m;
     }
 
     private double parabolic(int i, int d) {

@@ -7,11 +7,19 @@ import io.txinsight.events.Outcome;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import java.io.IOException;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -84,7 +92,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Precondition: events carry an event type and a txn_id (the deserializer dead-letters others).
  */
-public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent, ViewEvent, Outcome> {
+public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent, ViewEvent, Outcome>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "transaction-tracker";
@@ -104,6 +113,8 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     private transient OutlierDetector outliers;
     private transient NamePool names;
     private transient RecentlyClosed recentlyClosed;
+    /** One {@link TrackerMemory} entry per subtask: outlier medians and recently closed ids. */
+    private transient ListState<byte[]> memory;
 
     public TransactionTracker(TrackerSettings settings, TrackerMetrics.Factory metricsFactory) {
         this.settings = settings;
@@ -145,10 +156,33 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         state = getRuntimeContext().getState(descriptor);
         committedView = new CommittedView();
         tally = new LiveTally(committedView);
-        outliers = OutlierDetector.of(settings);
+        if (outliers == null) { // initializeState did not run (a test driving the function alone)
+            outliers = OutlierDetector.of(settings);
+            recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory);
+        }
         names = new NamePool(NamePool.DEFAULT_CAPACITY);
-        recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory);
         metrics = metricsFactory.create(getRuntimeContext().getMetricGroup(), tally);
+    }
+
+    /** Runs before {@link #open}: restores what the subtasks had learned (see {@link TrackerMemory}). */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        memory = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("tracker-memory", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        outliers = OutlierDetector.of(settings);
+        recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory);
+        if (context.isRestored()) {
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            TrackerMemory.restore(memory.get(), task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
+                    task.getMaxNumberOfParallelSubtasks(), outliers, recentlyClosed);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        memory.update(List.of(TrackerMemory.encode(
+                task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(), outliers, recentlyClosed)));
     }
 
     @Override

@@ -694,6 +694,32 @@ class TransactionTrackerTest {
     }
 
     @Test
+    void outlierMediansAndRecentlyClosedIdsSurviveARestore() throws Exception {
+        TrackerSettings s = TrackerFixture.settings();
+        OperatorSubtaskState snapshot;
+        long t = 0;
+        try (TrackerFixture fx = new TrackerFixture(s)) {
+            for (int i = 0; i < 6; i++) {
+                closeNormally(fx, "n" + i, t, 1_000 + i * 10, "payment");
+                t += 10_000;
+            }
+            snapshot = fx.harness.snapshot(1, t);
+        }
+        try (TrackerFixture fx = new TrackerFixture(s, snapshot)) {
+            // Without the medians the detector would still be warming up (5 closes) and say no.
+            closeNormally(fx, "slow", t, 10_000, "payment");
+            assertThat(fx.onlyOutcome().outlier()).as("judged against the medians learned before the restore").isTrue();
+
+            // A resend of a transaction closed before the restore is a duplicate, not a new one.
+            fx.monitor(fx.open("n5", 50_000, "payment"));
+            assertThat(fx.metrics().count("duplicate:monitor")).isEqualTo(1);
+            fx.clock(t + 500_000);
+            assertThat(fx.outcomes()).as("no phantom that expires later").hasSize(1);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
     void committedViewLagIsMonitorTimeMinusCommittedTime() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
             ViewEvent a = fx.open("t1", 1_000, "payment");

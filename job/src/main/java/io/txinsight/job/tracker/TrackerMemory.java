@@ -1,0 +1,93 @@
+package io.txinsight.job.tracker;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+
+/**
+ * What a tracker subtask has learned beyond its keyed state, as one checkpointed entry per
+ * subtask: the outlier medians per transaction type and the ids of recently closed transactions.
+ *
+ * <p>Why checkpoint them: without the medians a restored job flags no relative outlier until each
+ * type has warmed up again, and without the recently closed ids a resend of a closed transaction
+ * arriving after the restore would start a phantom transaction that expires later and contradicts
+ * the Closed outcome. Neither is keyed (see {@link RecentlyClosed} for why), so they travel as
+ * union operator state: every subtask sees every entry on restore and takes what is its own.
+ *
+ * <ul>
+ *   <li>Medians: the entry of the same subtask; after a rescale, of subtask {@code index % old
+ *       parallelism} (each subtask's medians are a fair sample of every type).
+ *   <li>Recently closed ids: from every entry, those whose key now belongs to this subtask (the
+ *       same key-group assignment Flink uses to route the events).
+ * </ul>
+ *
+ * <p>Layout: version, subtask index, parallelism, the medians ({@link OutlierDetector#writeTo}),
+ * the count of ids and the ids oldest first.
+ */
+final class TrackerMemory {
+    private static final int VERSION = 1;
+
+    private TrackerMemory() {}
+
+    static byte[] encode(int subtask, int parallelism, OutlierDetector outliers, RecentlyClosed recentlyClosed)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(VERSION);
+            out.writeInt(subtask);
+            out.writeInt(parallelism);
+            outliers.writeTo(out);
+            out.writeInt(recentlyClosed.size());
+            for (String id : recentlyClosed.ids()) {
+                out.writeUTF(id);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Fills a fresh detector and memory from the entries of every former subtask.
+     *
+     * @param maxParallelism the job's max parallelism (key groups), for routing the ids
+     */
+    static void restore(Iterable<byte[]> entries, int subtask, int parallelism, int maxParallelism,
+            OutlierDetector outliers, RecentlyClosed recentlyClosed) throws IOException {
+        List<byte[]> all = new ArrayList<>();
+        entries.forEach(all::add);
+        if (all.isEmpty()) {
+            return;
+        }
+        int oldParallelism = header(all.get(0))[2];
+        int medianSource = subtask % oldParallelism;
+        for (byte[] entry : all) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
+                int version = in.readInt();
+                if (version != VERSION) {
+                    throw new IOException("tracker memory of version " + version + "; this job reads version " + VERSION);
+                }
+                int from = in.readInt();
+                in.readInt();
+                OutlierDetector theirs = from == medianSource ? outliers : OutlierDetector.discarding();
+                theirs.readFrom(in);
+                int ids = in.readInt();
+                for (int i = 0; i < ids; i++) {
+                    String id = in.readUTF();
+                    if (KeyGroupRangeAssignment.assignKeyToParallelOperator(id, maxParallelism, parallelism) == subtask) {
+                        recentlyClosed.add(id);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int[] header(byte[] entry) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
+            return new int[] {in.readInt(), in.readInt(), in.readInt()};
+        }
+    }
+}
