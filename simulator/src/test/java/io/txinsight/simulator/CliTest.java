@@ -86,7 +86,7 @@ class CliTest {
     @Test
     void badValuesAreNamed() {
         assertThat(generate("--duration", "5x")).isEqualTo(2);
-        assertThat(err.toString()).contains("'5x' is not a duration; use e.g. 500ms, 30s, 2m or 1h");
+        assertThat(err.toString()).contains("'5x' is not a duration; write a number and a unit: 500ms, 10s, 5m, 1h, 2d");
 
         assertThat(generate("--type-mix", "payment=1,lottery=2")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown type 'lottery'").contains("payment, transfer");
