@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replayer timing fidelity at 1x: a scenario of about 2,000 events/s for 20 s (several producers,
+# Replayer timing fidelity at 1x: a scenario of about 2,000 events/s for 60 s (several producers,
 # interleaved transactions, aborts, a hang) replayed against an embedded broker; prints p50/p99/max
 # of |actual - scheduled| publish time (goal p99 <= 5 ms) and the command to reproduce.
 #
