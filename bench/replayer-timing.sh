@@ -9,16 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-echo "building replayer test classes (offline)..." >&2
-mvn -B -q -o -pl replayer test-compile >&2
-mvn -B -q -o -pl replayer dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$ROOT/replayer/target/bench-test-classpath.txt" >&2
-mvn -B -q -o -pl replayer dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$ROOT/replayer/target/bench-runtime-classpath.txt" >&2
-
-classes="$ROOT/replayer/target/classes"
-test_cp="$ROOT/replayer/target/test-classes:$classes:$(cat "$ROOT/replayer/target/bench-test-classpath.txt")"
-replay_cp="$classes:$(cat "$ROOT/replayer/target/bench-runtime-classpath.txt")"
+source "$ROOT/bench/replayer-classpaths.sh"
 
 echo "reproduce: bench/replayer-timing.sh $*"
 java -Xmx1g -Dbench.replayClasspath="$replay_cp" -Dbench.jvmOptions="${REPLAYER_JVM_OPTS:-}" \

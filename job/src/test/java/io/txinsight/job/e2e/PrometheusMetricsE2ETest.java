@@ -3,7 +3,6 @@ package io.txinsight.job.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.job.JobOptions;
 import io.txinsight.job.TxInsightJob;
@@ -28,8 +27,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,19 +55,8 @@ class PrometheusMetricsE2ETest {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker();
 
     @Test
     void txinsightsMetricsReachPrometheusWithTheirValues() throws Exception {

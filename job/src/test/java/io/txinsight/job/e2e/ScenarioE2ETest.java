@@ -3,7 +3,6 @@ package io.txinsight.job.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.events.Truth;
 import io.txinsight.job.JobOptions;
 import io.txinsight.job.TxInsightJob;
@@ -23,8 +22,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,26 +50,15 @@ class ScenarioE2ETest {
 
     private static final Speed REPLAY_SPEED = Speed.parse(System.getProperty("e2e.speed", "2"));
 
-    private static EmbeddedKafkaBroker kafka;
+    // Retention checks from the start and every second, as a long-running broker would have done
+    // by now: the scenarios' event times are months old, and any output stamped with one would be
+    // deleted (see OutputRetentionTest).
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker(java.util.Map.of(
+            "log.initial.task.delay.ms", "0", "log.retention.check.interval.ms", "1000"));
 
     @TempDir
     static Path scenarios;
-
-    @BeforeAll
-    static void startKafka() {
-        // Retention checks from the start and every second, as a long-running broker would have
-        // done by now: the scenarios' event times are months old, and any output stamped with one
-        // would be deleted (see OutputRetentionTest).
-        kafka = EmbeddedKafkaBroker.start(0, java.util.Map.of(
-                "log.initial.task.delay.ms", "0", "log.retention.check.interval.ms", "1000"));
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void highThroughput() throws Exception {

@@ -3,7 +3,7 @@ package io.txinsight.job.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.txinsight.broker.EmbeddedKafkaBroker;
+import io.txinsight.job.e2e.KafkaBroker;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import java.time.Duration;
@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,25 +48,14 @@ class OutputRetentionTest {
     private static final long OLD_EVENT_TIME = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
     private static final int OUTCOMES = 50;
 
-    private static EmbeddedKafkaBroker kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start(0, Map.of(
-                "log.initial.task.delay.ms", "0",
-                "log.retention.check.interval.ms", "200"));
-        kafka.createTopics(1, "outcomes", "retention-probe");
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBroker kafka = new KafkaBroker(Map.of(
+            "log.initial.task.delay.ms", "0",
+            "log.retention.check.interval.ms", "200"));
 
     @Test
     void outcomesAboutOldEventsAreNotDeletedByRetention() throws Exception {
+        kafka.createTopics(1, "outcomes", "retention-probe");
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < OUTCOMES; i++) {
             long opened = OLD_EVENT_TIME + i * 1_000L;
