@@ -248,7 +248,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             if (s.phase() != TxnState.Phase.OPEN) {
                 s.clear(TxnState.STUCK); // a late close: the episode ends in an outcome, not a recovery
             } else if (plus(e.ts, settings.stuckTimeoutFor(s.txnType)) > now) {
-                s.clear(TxnState.STUCK);
+                s.clear(TxnState.STUCK | TxnState.SILENCE_ALERTED);
                 metrics.recovered(s.txnType);
             }
             // else: an event from before the silence began, arriving late: no sign of life now.
@@ -411,7 +411,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         // transaction was stuck before it closed, and the alert is owed even if the close reached
         // the tracker before the clock reached the deadline.
         boolean silentBeforeClose = phase != TxnState.Phase.OPEN && s.has(TxnState.ALIVE)
-                && !s.has(TxnState.WAS_STUCK) && stuckAt < s.closeTs;
+                && !s.has(TxnState.SILENCE_ALERTED) && stuckAt < s.closeTs;
         if (now >= stuckAt && (phase == TxnState.Phase.OPEN ? !s.has(TxnState.STUCK) : silentBeforeClose)) {
             // Decided before any final state below: a clock that jumps past both the stuck
             // deadline and the close (a catch-up) must still raise the alert, then close.
@@ -470,7 +470,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
 
     /** Raises the stuck alert of one silence, as of monitor time {@code at}. */
     private void raiseStuck(TxnState s, long at, long stuckTimeout, Context ctx) {
-        s.set(TxnState.WAS_STUCK);
+        s.set(TxnState.WAS_STUCK | TxnState.SILENCE_ALERTED);
         ctx.output(ALERTS, new Alert(
                 Alert.STUCK,
                 ctx.getCurrentKey(),

@@ -37,6 +37,8 @@ public class TxnState {
     static final int COMMITTED_FIRST = 1 << 7;
     /** An event other than the close has been seen: {@link #lastEventTs} is the last sign of life. */
     static final int ALIVE = 1 << 8;
+    /** The current silence has had its stuck alert; cleared when the transaction shows life again. */
+    static final int SILENCE_ALERTED = 1 << 9;
 
     // Per-step bits in stepSeen.
     static final int STEP_OPEN_MONITOR = 1;

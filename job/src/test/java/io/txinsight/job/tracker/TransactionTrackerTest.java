@@ -419,6 +419,30 @@ class TransactionTrackerTest {
     }
 
     @Test
+    void aSecondSilenceEndedByALateCloseGetsItsOwnAlert() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            fx.monitor(fx.open("t1", 1_000, "payment"));
+            fx.clock(11_000);
+            assertThat(fx.alerts()).as("first silence").hasSize(1);
+            fx.monitor(fx.stepOpen("t1", 11_500, "authorize"));
+            assertThat(fx.metrics().count("recovered")).isEqualTo(1);
+
+            // Silent again from 11,500 for longer than the timeout; the close is read before the
+            // clock reaches the second deadline (21,500).
+            ViewEvent close = fx.close("t1", 30_000, SUCCESS);
+            fx.monitor(close);
+            fx.committed(close);
+            fx.clock(30_000);
+
+            assertThat(fx.alerts()).as("one alert per silence").hasSize(2);
+            assertThat(fx.alerts().get(1).lastEventAtMs()).isEqualTo(11_500L);
+            assertThat(fx.alerts().get(1).raisedAtMs()).isEqualTo(21_500L);
+            assertThat(fx.onlyOutcome().wasStuck()).isTrue();
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
     void lateCloseArrivingBeforeItsOpenStillRaisesTheAlert() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
             ViewEvent open = fx.open("t1", 1_000, "payment");
