@@ -1,7 +1,9 @@
 package io.txinsight.events;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -58,7 +60,7 @@ public final class EventTime {
         int hour = digits(t, 11, 2);
         int minute = digits(t, 14, 2);
         int second = digits(t, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > lengthOfMonth(year, month)
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return NOT_CANONICAL; // also a leap second (60): the general parser knows what to do
         }
@@ -82,7 +84,7 @@ public final class EventTime {
                 millis *= 10;
             }
         }
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long days = LocalDate.of(year, month, day).toEpochDay();
         return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1_000L + millis;
     }
 
@@ -97,9 +99,5 @@ public final class EventTime {
             v = v * 10 + d;
         }
         return v;
-    }
-
-    private static int lengthOfMonth(int year, int month) {
-        return java.time.YearMonth.of(year, month).lengthOfMonth();
     }
 }

@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * <p>Why not keep a tombstone in keyed state: every final state must leave no keyed state and no
  * timers behind. This memory is operator-level, bounded by count (oldest forgotten first), and
- * travels in checkpoints ({@link TrackerMemory}); past it, the committed view's stragglers are still caught by the tracker's
- * event-time rule, and only a monitor resend later than that goes through as a new transaction.
+ * travels in checkpoints ({@link TrackerMemory}); past it, the committed view's stragglers are
+ * still caught by the tracker's event-time rule, and only a monitor resend later than that goes
+ * through as a new transaction.
  * Only Closed is remembered: after an Aborted verdict the producer may legitimately retry the
  * same business transaction.
  */

@@ -26,21 +26,19 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  *       same key-group assignment Flink uses to route the events).
  * </ul>
  *
- * <p>Layout: version, subtask index, parallelism, the medians ({@link OutlierDetector#writeTo}),
- * the count of ids and the ids oldest first.
+ * <p>Layout: version, subtask index, the medians ({@link OutlierDetector#writeTo}), the count of
+ * ids and the ids oldest first. The former parallelism is the number of entries (one per subtask).
  */
 final class TrackerMemory {
     private static final int VERSION = 1;
 
     private TrackerMemory() {}
 
-    static byte[] encode(int subtask, int parallelism, OutlierDetector outliers, RecentlyClosed recentlyClosed)
-            throws IOException {
+    static byte[] encode(int subtask, OutlierDetector outliers, RecentlyClosed recentlyClosed) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(VERSION);
             out.writeInt(subtask);
-            out.writeInt(parallelism);
             outliers.writeTo(out);
             out.writeInt(recentlyClosed.size());
             for (String id : recentlyClosed.ids()) {
@@ -62,8 +60,7 @@ final class TrackerMemory {
         if (all.isEmpty()) {
             return;
         }
-        int oldParallelism = header(all.get(0))[2];
-        int medianSource = subtask % oldParallelism;
+        int medianSource = subtask % all.size(); // one entry per former subtask
         for (byte[] entry : all) {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
                 int version = in.readInt();
@@ -71,7 +68,6 @@ final class TrackerMemory {
                     throw new IOException("tracker memory of version " + version + "; this job reads version " + VERSION);
                 }
                 int from = in.readInt();
-                in.readInt();
                 OutlierDetector theirs = from == medianSource ? outliers : OutlierDetector.discarding();
                 theirs.readFrom(in);
                 int ids = in.readInt();
@@ -82,12 +78,6 @@ final class TrackerMemory {
                     }
                 }
             }
-        }
-    }
-
-    private static int[] header(byte[] entry) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
-            return new int[] {in.readInt(), in.readInt(), in.readInt()};
         }
     }
 }

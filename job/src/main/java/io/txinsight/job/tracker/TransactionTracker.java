@@ -156,15 +156,15 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         state = getRuntimeContext().getState(descriptor);
         committedView = new CommittedView();
         tally = new LiveTally(committedView);
-        if (outliers == null) { // initializeState did not run (a test driving the function alone)
-            outliers = OutlierDetector.of(settings);
-            recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory);
-        }
         names = new NamePool(NamePool.DEFAULT_CAPACITY);
         metrics = metricsFactory.create(getRuntimeContext().getMetricGroup(), tally);
     }
 
-    /** Runs before {@link #open}: restores what the subtasks had learned (see {@link TrackerMemory}). */
+    /**
+     * Runs before {@link #open} (Flink initializes operator state first, also when there is none
+     * to restore): creates the outlier detector and the recently closed memory, and restores what
+     * the subtasks had learned (see {@link TrackerMemory}).
+     */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         memory = context.getOperatorStateStore().getUnionListState(
@@ -180,9 +180,8 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        TaskInfo task = getRuntimeContext().getTaskInfo();
         memory.update(List.of(TrackerMemory.encode(
-                task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(), outliers, recentlyClosed)));
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), outliers, recentlyClosed)));
     }
 
     @Override

@@ -28,7 +28,7 @@ class TrackerMemoryTest {
                 closed.add(id);
                 allIds.add(id);
             }
-            entries.add(TrackerMemory.encode(former, 2, d, closed));
+            entries.add(TrackerMemory.encode(former, d, closed));
         }
 
         int restoredIds = 0;
