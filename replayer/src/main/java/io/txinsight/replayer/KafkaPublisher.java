@@ -62,7 +62,7 @@ public final class KafkaPublisher implements Publisher {
                 }
                 own[i] = new ProducerLane(allLanes.size(), producer,
                         "producer '" + producer + "' (transactional.id " + txnId + ")", p, true, topics,
-                        setup.clock(), setup.lag(), failure);
+                        setup.clock(), setup.lag(), setup.acknowledged(), failure);
                 allLanes.add(own[i]);
             }
             lanes.put(producer, own);
@@ -70,7 +70,7 @@ public final class KafkaPublisher implements Publisher {
         if (setup.plainRecords()) {
             String clientId = setup.transactionalIdPrefix() + "-plain";
             plain = new ProducerLane(allLanes.size(), null, "the non-transactional producer (" + clientId + ")",
-                    baseProperties(setup, clientId), false, topics, setup.clock(), setup.lag(), failure);
+                    baseProperties(setup, clientId), false, topics, setup.clock(), setup.lag(), setup.acknowledged(), failure);
             allLanes.add(plain);
         } else {
             plain = null;

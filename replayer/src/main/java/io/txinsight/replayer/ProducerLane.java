@@ -29,6 +29,11 @@ import org.apache.kafka.common.errors.TransactionAbortedException;
  * <p>Commands reach the lane in batches: the scheduler collects them and hands a batch over when it
  * is full, at a transaction end, or before the schedule waits (see {@link #handOff()}). One
  * hand-over per record would cost a thread wake-up per record.
+ *
+ * <p>When the lane has nothing queued or running, the scheduler runs a record's {@code send} (and a
+ * {@code beginTransaction}) itself: neither blocks, and skipping the hand-over saves the lane
+ * thread's wake-up. Everything that blocks (commit, abort, flush) and everything behind it still
+ * goes through the lane, in order.
  */
 final class ProducerLane {
 
@@ -63,6 +68,7 @@ final class ProducerLane {
     private final List<String> topics;
     private final ReplayClock clock;
     private final ScheduleLag lag;
+    private final ScheduleLag acknowledged;
     private final AtomicReference<Throwable> failure;
     private final BlockingQueue<List<Command>> queue = new LinkedBlockingQueue<>();
     /** Commands not yet handed to the lane; used by the scheduler thread only. */
@@ -79,14 +85,16 @@ final class ProducerLane {
     long dispatched;
 
     private volatile KafkaProducer<byte[], byte[]> producer;
-    private boolean inTransaction;
+    /** Set by whichever thread runs begin/commit/abort; read by close() after the lane stopped. */
+    private volatile boolean inTransaction;
     /** Commands handed to the lane; scheduler thread only. */
     private long commandsHandedOff;
     /** Commands the lane has finished. */
     private volatile long commandsDone;
 
     ProducerLane(int index, String producerName, String description, Properties props, boolean transactional,
-            List<String> topics, ReplayClock clock, ScheduleLag lag, AtomicReference<Throwable> failure) {
+            List<String> topics, ReplayClock clock, ScheduleLag lag, ScheduleLag acknowledged,
+            AtomicReference<Throwable> failure) {
         this.index = index;
         this.producerName = producerName;
         this.description = description;
@@ -95,6 +103,7 @@ final class ProducerLane {
         this.topics = topics;
         this.clock = clock;
         this.lag = lag;
+        this.acknowledged = acknowledged;
         this.failure = failure;
         this.thread = new Thread(this::run, "replay-" + description);
         thread.setDaemon(true);
@@ -139,10 +148,25 @@ final class ProducerLane {
     }
 
     private void add(Command c, boolean now) {
+        if (runsInline(c)) {
+            process(c);
+            return;
+        }
         pending.add(c);
         if (now || pending.size() >= BATCH) {
             handOff();
         }
+    }
+
+    /**
+     * Whether the scheduler may run {@code c} itself: it does not block, and the lane thread is idle
+     * with nothing waiting, so no earlier command can be overtaken and the producer is not in use.
+     * The lane counts a batch done only after its last command, and only the scheduler hands
+     * batches over, so {@code commandsDone == commandsHandedOff} means the lane is parked in take().
+     */
+    private boolean runsInline(Command c) {
+        boolean nonBlocking = c.kind == Kind.BEGIN || (c.kind == Kind.SEND && c.waitFor == null);
+        return nonBlocking && pending.isEmpty() && commandsDone == commandsHandedOff && ready.getCount() == 0;
     }
 
     /** Hands the collected commands to the lane's thread. Scheduler thread only. */
@@ -272,9 +296,13 @@ final class ProducerLane {
                     lag.record(clock.nanoTime() - c.scheduledNanos);
                 }
                 long seq = c.seq;
+                long scheduled = c.scheduledNanos;
                 String topic = c.record.topic();
                 producer.send(c.record, (metadata, e) -> {
                     acked.lazySet((int) (seq % ACK_RING), seq);
+                    if (e == null && scheduled != Publisher.UNSCHEDULED) {
+                        acknowledged.record(clock.nanoTime() - scheduled);
+                    }
                     if (e != null && !(e instanceof TransactionAbortedException)) {
                         fail(new ReplayFailedException(
                                 description + " could not publish to topic '" + topic + "': " + e.getMessage(), e));

@@ -65,6 +65,7 @@ public interface Publisher extends AutoCloseable {
      * @param kafkaProperties producer properties passed through (security and tuning)
      * @param clock the replay clock, to measure lag
      * @param lag where to record how late each record was handed to Kafka
+     * @param acknowledged where to record how long after it was due Kafka acknowledged each record
      */
     record Setup(
             Set<String> producers,
@@ -77,5 +78,6 @@ public interface Publisher extends AutoCloseable {
             String bootstrapServers,
             Map<String, String> kafkaProperties,
             ReplayClock clock,
-            ScheduleLag lag) {}
+            ScheduleLag lag,
+            ScheduleLag acknowledged) {}
 }

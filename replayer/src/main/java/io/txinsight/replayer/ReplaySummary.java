@@ -32,6 +32,10 @@ import java.util.StringJoiner;
  * @param lagP50Ms median of how late records were handed to Kafka
  * @param lagP99Ms 99th percentile of it
  * @param lagMaxMs the worst of it
+ * @param ackSamples records whose acknowledgement by Kafka was timed against their schedule
+ * @param ackP50Ms median of how long after it was due Kafka acknowledged a record (linger.ms and the
+ *     produce round trip on top of the lag)
+ * @param ackP99Ms 99th percentile of it
  */
 public record ReplaySummary(
         ScenarioPlan plan,
@@ -54,7 +58,10 @@ public record ReplaySummary(
         long lagSamples,
         double lagP50Ms,
         double lagP99Ms,
-        double lagMaxMs) {
+        double lagMaxMs,
+        long ackSamples,
+        double ackP50Ms,
+        double ackP99Ms) {
 
     /** Above this p99 lag the summary suggests --parallel-commits. */
     static final double LATE_HINT_MS = 20;
@@ -98,6 +105,10 @@ public record ReplaySummary(
         if (lagSamples > 0) {
             sb.append(String.format(Locale.ROOT, "  behind schedule: p50 %.2f ms, p99 %.2f ms, max %.2f ms (when each record was handed to Kafka vs when it was due)%n",
                     lagP50Ms, lagP99Ms, lagMaxMs));
+            if (ackSamples > 0) {
+                sb.append(String.format(Locale.ROOT, "  acknowledged by Kafka: p50 %.2f ms, p99 %.2f ms after due (linger.ms and the produce round trip on top)%n",
+                        ackP50Ms, ackP99Ms));
+            }
             if (lagP99Ms > LATE_HINT_MS && parallelCommits == 1 && committed + aborted + hung > 0) {
                 sb.append("  hint: a Kafka producer commits at most once per round trip; if the scenario's transactions are"
                         + " short at this speed, --parallel-commits 4 lets commits overlap (a busy machine makes records"

@@ -74,19 +74,20 @@ public final class Replayer {
         Duration validation = Duration.ofNanos(opts.clock().nanoTime() - validationStart);
         if (opts.dryRun()) {
             return new ReplaySummary(plan, true, false, 0, opts.speed(), routes, null, opts.parallelCommits(),
-                    0, 0, 0, 0, 0, 0, validation, Duration.ZERO, 0, 0, 0, 0, 0);
+                    0, 0, 0, 0, 0, 0, validation, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         String prefix = opts.transactionalIdPrefix() != null
                 ? opts.transactionalIdPrefix()
                 : ReplayOptions.DEFAULT_TRANSACTIONAL_ID_PREFIX + "-" + randomSuffix();
         ReplayClock clock = opts.clock();
         ScheduleLag lag = new ScheduleLag();
+        ScheduleLag acknowledged = new ScheduleLag();
         ReplayTally tally = new ReplayTally();
         Publisher.Setup setup = new Publisher.Setup(
                 plan.producers(), plan.plainRecords() > 0, new LinkedHashSet<>(routes.values()), prefix,
                 transactionTimeoutMs(plan, opts.speed()), opts.parallelCommits(), !opts.speed().isMax(),
                 opts.bootstrapServers(),
-                opts.kafkaProperties(), clock, lag);
+                opts.kafkaProperties(), clock, lag, acknowledged);
 
         stop.runOn(Thread.currentThread());
         int completed = 0;
@@ -124,7 +125,8 @@ public final class Replayer {
                 opts.parallelCommits(),
                 tally.records, tally.plainRecords, tally.committed, tally.aborted, tally.hung, tally.abortedOnStop,
                 validation, Duration.ofNanos(elapsedNanos), startedEpochMs,
-                lag.count(), lag.percentileMillis(50), lag.percentileMillis(99), lag.maxMillis());
+                lag.count(), lag.percentileMillis(50), lag.percentileMillis(99), lag.maxMillis(),
+                acknowledged.count(), acknowledged.percentileMillis(50), acknowledged.percentileMillis(99));
     }
 
     /**

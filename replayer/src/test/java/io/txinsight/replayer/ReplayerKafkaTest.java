@@ -109,6 +109,11 @@ class ReplayerKafkaTest {
         assertThat(summary.aborted()).isEqualTo(2);
         assertThat(summary.hung()).isEqualTo(1);
         assertThat(summary.plainRecords()).isEqualTo(4);
+        // Every record was timed twice: handed to Kafka, then acknowledged (never before it was handed).
+        assertThat(summary.lagSamples()).isEqualTo(18);
+        assertThat(summary.ackSamples()).isEqualTo(18);
+        assertThat(summary.ackP99Ms()).isGreaterThanOrEqualTo(summary.lagP99Ms());
+        assertThat(summary.render()).contains("acknowledged by Kafka: p50 ");
 
         List<ConsumerRecord<byte[], byte[]>> committed = KafkaTopicReader.readAll(kafka.bootstrapServers(), "mixed", true);
         List<ConsumerRecord<byte[], byte[]>> all = KafkaTopicReader.readAll(kafka.bootstrapServers(), "mixed", false);
