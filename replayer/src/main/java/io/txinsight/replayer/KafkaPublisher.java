@@ -84,12 +84,11 @@ public final class KafkaPublisher implements Publisher {
         p.setProperty(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        if (setup.paced()) {
-            // A paced replay hands each record over when it is due; Kafka 4's default linger of
-            // 5 ms would hold it back that long before it reaches the broker, and a commit would
-            // first have to flush it (a produce round trip on top of the commit's own).
-            p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        }
+        // linger.ms stays Kafka's default (5 ms in Kafka 4), as in the producers being reproduced.
+        // A record's CreateTime is stamped when it is handed over, on time either way; linger only
+        // lets records due within 5 ms share a produce request. With linger.ms=0 every record is
+        // its own request, and on a machine shared with the broker the extra thread wake-ups made
+        // records twice as late at the p99 (docs/replayer.md, timing figures).
         p.putAll(setup.kafkaProperties());
         p.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
