@@ -64,6 +64,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /**
+     * Hands stopping on JVM shutdown (Ctrl-C, SIGTERM) to the caller, whose own shutdown hook must
+     * then lead to {@link #close()}. The JVM runs every shutdown hook at once: a caller that stops
+     * its work in order (a workload aborting its open Kafka transactions, a job being cancelled,
+     * then Kafka) needs the broker up until Kafka's turn. With this broker's own hook, Kafka went
+     * first and the demo's last transaction aborts waited for it until their 30 s timeout.
+     */
+    public void handShutdownToCaller() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Too late to take over: this broker's hook stops it.
+        }
+    }
+
     /** Starts a broker on free loopback ports. */
     public static EmbeddedKafkaBroker start() {
         return start(0, Map.of());

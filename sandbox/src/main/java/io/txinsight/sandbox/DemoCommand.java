@@ -126,6 +126,8 @@ public final class DemoCommand implements Callable<Integer> {
         Thread driver = null;
         try {
             kafka = EmbeddedKafkaBroker.start(kafkaPort, Map.of());
+            // On Ctrl-C the finally block below stops Kafka last, after the workload and the job.
+            kafka.handShutdownToCaller();
             kafka.createTopics(3, EVENTS_TOPIC, "txn-outcomes");
             kafka.createTopics(1, "txn-alerts", "txn-dead-letters");
             say("Kafka is up at " + kafka.bootstrapServers() + " (topics txn-events, txn-outcomes, txn-alerts, txn-dead-letters)");
