@@ -10,7 +10,7 @@ import org.apache.flink.metrics.MetricGroup;
  *
  * <p>Why not a Flink {@code Histogram}: Flink exports it as a per-subtask summary whose quantiles
  * cannot be combined across subtasks. Bucket counters add up, so {@code histogram_quantile(0.99,
- * sum by (le) (rate(txinsights_duration_ms_bucket[5m])))} is a job-wide p99 (DESIGN.md §4).
+ * sum by (le) (rate(txinsights_duration_ms_bucket[5m])))} is a job-wide p99 (docs/design.md §5).
  *
  * <p>Observations below 0 (clock skew between producers) count as 0 so that {@code _sum} never
  * goes down.

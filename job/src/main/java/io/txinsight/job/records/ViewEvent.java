@@ -6,7 +6,7 @@ import io.txinsight.events.EventType;
 
 /**
  * A business event as the tracker sees it: the event fields it needs (attributes are dropped), the
- * view it came through, and where it sits in Kafka (for the abort evidence of DESIGN.md §3).
+ * view it came through, and where it sits in Kafka (for the abort evidence of docs/design.md §4).
  *
  * <p>A Flink POJO (public fields, no-arg constructor) so it is serialized without Kryo.
  */

@@ -10,7 +10,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * and, once the partition has been silent for {@code idleAdvanceAfterMs}, a watermark that keeps
  * moving with the wall clock.
  *
- * <p>Why (DESIGN.md §3): stuck detection matters most when every producer has died, and that is
+ * <p>Why (docs/design.md §3): stuck detection matters most when every producer has died, and that is
  * exactly when a plain watermark stops and event-time timers never fire. {@code withIdleness}
  * does not help: it only takes an idle split out of the minimum, and when all splits are idle
  * nothing advances at all. So a silent partition behaves as if its clock kept running from its

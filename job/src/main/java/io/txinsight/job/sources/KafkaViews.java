@@ -8,7 +8,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * The two Kafka sources of DESIGN.md §1: the same topics read twice, once as a monitor
+ * The two Kafka sources of docs/design.md §1: the same topics read twice, once as a monitor
  * ({@code read_uncommitted}: every record as soon as it is written, aborted ones included) and
  * once as a validator ({@code read_committed}: only committed Kafka transactions, up to the last
  * stable offset).

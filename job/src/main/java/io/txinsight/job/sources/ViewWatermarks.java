@@ -33,7 +33,7 @@ public final class ViewWatermarks {
     /**
      * The committed view emits no watermarks: its progress reaches the tracker as data (partition
      * and offset on every event), because a held-back committed watermark would hold back every
-     * timer (DESIGN.md §3).
+     * timer (docs/design.md §3).
      */
     public static WatermarkStrategy<DecodedRecord> committed() {
         return WatermarkStrategy.<DecodedRecord>noWatermarks().withTimestampAssigner(EVENT_TIME);

@@ -8,7 +8,7 @@ import java.util.Map;
  * How far the committed (read_committed) view has got, learned from the committed records this
  * subtask has processed: the highest offset per topic-partition, and the latest event time.
  *
- * <p>Why as data and not as a watermark (DESIGN.md §3): a hanging Kafka transaction pins the last
+ * <p>Why as data and not as a watermark (docs/design.md §3): a hanging Kafka transaction pins the last
  * stable offset, and from inside a read_committed consumer such a partition looks exactly like an
  * idle one. As a watermark that either holds back every timer (stuck detection stops) or, marked
  * idle, silently hands the clock to the monitor view. As data it answers the one question the

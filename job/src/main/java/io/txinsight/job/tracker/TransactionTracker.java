@@ -28,7 +28,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The heart of txinsight: follows every business transaction through the two Kafka views of the
- * same topics and decides, exactly once per transaction, how it ended (DESIGN.md §2).
+ * same topics and decides, exactly once per transaction, how it ended (docs/design.md §2).
  *
  * <p>Input 1 is the <b>monitor</b> view (read_uncommitted: every record as soon as it is written,
  * records of aborted Kafka transactions included); input 2 the <b>committed</b> view

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every producer dies and nothing is written any more: the case stuck detection exists for. The
- * monitor clock must keep moving with the wall clock (DESIGN.md §3), so the stuck alerts still
+ * monitor clock must keep moving with the wall clock (docs/design.md §3), so the stuck alerts still
  * arrive within the stuck timeout plus 10 s of wall time.
  *
  * <p>One producer dies inside an open Kafka transaction, which pins the partition's last stable

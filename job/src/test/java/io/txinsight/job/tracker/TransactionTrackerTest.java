@@ -13,7 +13,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test per transition of DESIGN.md §2, driven with exact watermarks. Timings (see {@link
+ * One test per transition of docs/design.md §2, driven with exact watermarks. Timings (see {@link
  * TrackerFixture#settings()}): stuck 10 s, abort grace 5 s, re-check 1 s, retention 100 s.
  * Every test ends with no keyed state and no timers left.
  */
