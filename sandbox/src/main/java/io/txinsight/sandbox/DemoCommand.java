@@ -89,8 +89,8 @@ public final class DemoCommand implements Callable<Integer> {
      * and a checkpoint (outcomes are written exactly-once, visible at checkpoints).
      */
     private static final long DRAIN_MS = 12_000;
-    /** The shortest workload that fits every kind of trouble of the mixed preset. */
-    private static final long MIN_SPAN_MS = 30_000;
+    /** The shortest --duration: the start, a workload at half the preset's timing, and its drain. */
+    private static final long MIN_DURATION_MS = 30_000;
     /** A scenario's records run a few seconds past its arrivals (closes, the end of a hang). */
     private static final long TAIL_MS = 4_000;
     /** How far past --duration a late-starting finite run may go to finish its workload. */
@@ -100,10 +100,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SimulationParams base = Presets.named(preset);
-        if (durationMs > 0 && durationMs < 60_000) {
-            throw new IllegalArgumentException("--duration must be at least 60s: the job needs ~10-15 s to start, the"
-                    + " workload at least " + MIN_SPAN_MS / 1000 + " s to show every kind of trouble, and "
+        DemoWorkload workload = DemoWorkload.fitting(Presets.named(preset),
+                durationMs > 0 ? durationMs - STARTUP_MS - DRAIN_MS - TAIL_MS : 0);
+        SimulationParams base = workload.params();
+        if (durationMs > 0 && durationMs < MIN_DURATION_MS) {
+            throw new IllegalArgumentException("--duration must be at least " + MIN_DURATION_MS / 1000
+                    + "s: the job needs ~10-15 s to start, the"
+                    + " workload at least " + workload.shortestSpanMs() / 1000 + " s to show every kind of trouble, and "
                     + DRAIN_MS / 1000 + " s after it to decide the last transactions");
         }
         Ports.requireFree(webPort, "the Flink web UI", "--web-port");
@@ -154,16 +157,19 @@ public final class DemoCommand implements Callable<Integer> {
             AtomicLong replayedAt = new AtomicLong();
             String bootstrap = kafka.bootstrapServers();
             long spanMs = durationMs > 0
-                    ? Math.max(MIN_SPAN_MS, durationMs - elapsedMs(startNanos) - DRAIN_MS - TAIL_MS)
+                    ? Math.max(workload.shortestSpanMs(), durationMs - elapsedMs(startNanos) - DRAIN_MS - TAIL_MS)
                     : base.spanMs();
+            if (workload.compressed()) {
+                say(String.format("(a short --duration: the workload runs at half the preset's timing, stuck timeout %.1fs"
+                        + " and abort grace %.1fs, so every kind of trouble still fits)",
+                        base.stuckTimeoutMs() / 1000.0, base.abortGraceMs() / 1000.0));
+            }
             driver = new Thread(() -> {
                 try {
                     for (int round = 0; stop.getCount() > 0; round++) {
-                        SimulationParams params = base.toBuilder()
+                        SimulationParams params = workload.over(spanMs).toBuilder()
                                 .seed(base.seed() + round)
                                 .idPrefix("R" + round + "-")
-                                .count(Math.max(1, Math.round(base.count() * (double) spanMs / base.spanMs())))
-                                .durationMs(spanMs)
                                 .build();
                         Scenario scenario = Simulator.generate(params, workDir.resolve("scenario-" + round));
                         say(String.format("Replaying %s: %,d transactions over %ds (round %d)%s", params.name(),

@@ -1,0 +1,49 @@
+package io.txinsight.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.txinsight.simulator.Presets;
+import io.txinsight.simulator.SimulationParams;
+import org.junit.jupiter.api.Test;
+
+class DemoWorkloadTest {
+
+    private final SimulationParams mixed = Presets.named("mixed");
+
+    @Test
+    void aRunUntilStoppedOrWithRoomEnoughKeepsThePresetsTiming() {
+        DemoWorkload endless = DemoWorkload.fitting(mixed, 0);
+        DemoWorkload roomy = DemoWorkload.fitting(mixed, 60_000);
+
+        assertThat(endless.compressed()).isFalse();
+        assertThat(endless.params()).isEqualTo(mixed);
+        assertThat(roomy.compressed()).isFalse();
+        assertThat(roomy.shortestSpanMs()).isEqualTo(endless.shortestSpanMs());
+    }
+
+    @Test
+    void theShortestSpanIsTheFirstThatFitsEveryTrouble() {
+        DemoWorkload w = DemoWorkload.fitting(mixed, 0);
+
+        assertThat(w.over(w.shortestSpanMs()).problems()).isEmpty();
+        assertThat(w.over(w.shortestSpanMs() - 1_000).problems()).isNotEmpty();
+        assertThat(w.shortestSpanMs()).isLessThan(mixed.spanMs());
+    }
+
+    @Test
+    void aShortRunHalvesEveryTimingAndStillFitsEveryTrouble() {
+        long natural = DemoWorkload.fitting(mixed, 0).shortestSpanMs();
+        DemoWorkload short30s = DemoWorkload.fitting(mixed, 4_000);
+
+        assertThat(short30s.compressed()).isTrue();
+        assertThat(short30s.params().stuckTimeoutMs()).isEqualTo(mixed.stuckTimeoutMs() / 2);
+        assertThat(short30s.params().abortGraceMs()).isEqualTo(mixed.abortGraceMs() / 2);
+        assertThat(short30s.params().hangMs()).isEqualTo(mixed.hangMs() / 2);
+        assertThat(short30s.shortestSpanMs()).isLessThan(natural);
+        SimulationParams workload = short30s.over(short30s.shortestSpanMs());
+        assertThat(workload.problems()).isEmpty();
+        assertThat(workload.stuckShare()).isEqualTo(mixed.stuckShare());
+        assertThat(workload.abortShare()).isEqualTo(mixed.abortShare());
+        assertThat(workload.hangs()).isEqualTo(mixed.hangs());
+    }
+}
