@@ -1,4 +1,4 @@
-package io.txinsight.job.tracker;
+package io.txinsight.job.tracker.lifecycle;
 
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
@@ -15,7 +15,8 @@ import io.txinsight.job.records.View;
  * and no copy of the {@code txn_id} (the state backend already keys the entry by it).
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
- * it can evolve (add a field) without Kryo. Only the tracker mutates it.
+ * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
+ * transaction stands is {@link #stage()}, derived from the flags rather than stored a second time.
  */
 public class TxnState {
 
@@ -30,14 +31,17 @@ public class TxnState {
     static final int OPEN_COMMITTED = 1 << 1;
     static final int CLOSE_MONITOR = 1 << 2;
     static final int CLOSE_COMMITTED = 1 << 3;
-    static final int STUCK = 1 << 4;
+    // 1 << 4 was STUCK: now derived (open and SILENCE_ALERTED), see stage().
     static final int WAS_STUCK = 1 << 5;
     static final int FAILED = 1 << 6;
     /** The committed view showed the close before the monitor view did: commit latency is 0. */
     static final int COMMITTED_FIRST = 1 << 7;
     /** An event other than the close has been seen: {@link #lastEventTs} is the last sign of life. */
     static final int ALIVE = 1 << 8;
-    /** The current silence has had its stuck alert; cleared when the transaction shows life again. */
+    /**
+     * The current silence has had its stuck alert; cleared when the transaction shows life again.
+     * While no close is seen this is what makes the transaction {@link Stage#STUCK}.
+     */
     static final int SILENCE_ALERTED = 1 << 9;
 
     // Per-step bits in stepSeen.
@@ -99,26 +103,36 @@ public class TxnState {
         flags &= ~flag;
     }
 
-    boolean openSeen() {
+    public boolean openSeen() {
         return has(OPEN_MONITOR | OPEN_COMMITTED);
     }
 
     /** Where the transaction stands in its lifecycle (final states leave no state at all). */
-    Phase phase() {
+    public Stage stage() {
         if (has(CLOSE_COMMITTED)) {
-            return Phase.CLOSING;
+            return Stage.CLOSING;
         }
         if (has(CLOSE_MONITOR)) {
-            return Phase.TENTATIVELY_CLOSED;
+            return Stage.TENTATIVELY_CLOSED;
         }
-        return Phase.OPEN;
+        return has(SILENCE_ALERTED) ? Stage.STUCK : Stage.OPEN;
     }
 
-    CloseStatus status() {
+    /** Whether the close has been seen, in either view. */
+    public boolean closeSeen() {
+        return has(CLOSE_MONITOR | CLOSE_COMMITTED);
+    }
+
+    /** Whether a stuck alert was ever raised for it. */
+    public boolean wasStuck() {
+        return has(WAS_STUCK);
+    }
+
+    public CloseStatus status() {
         return has(FAILED) ? CloseStatus.FAILED : CloseStatus.SUCCESS;
     }
 
-    int stepCount() {
+    public int stepCount() {
         return steps == null ? 0 : steps.length;
     }
 
@@ -163,7 +177,7 @@ public class TxnState {
     }
 
     /** The step whose latest event is the latest: what the transaction was doing last. */
-    String lastStep() {
+    public String lastStep() {
         int n = stepCount();
         if (n == 0) {
             return null;
@@ -204,15 +218,5 @@ public class TxnState {
     static int stepBit(EventType type, View view) {
         int monitorBit = type == EventType.STEP_OPEN ? STEP_OPEN_MONITOR : STEP_DONE_MONITOR;
         return view == View.MONITOR ? monitorBit : monitorBit << 1;
-    }
-
-    /** The lifecycle phases that hold state. */
-    enum Phase {
-        /** No close seen yet (Stuck is a flag on top of it). */
-        OPEN,
-        /** Close seen in the monitor view only: committed or aborted is still open. */
-        TENTATIVELY_CLOSED,
-        /** Close seen in the committed view: Closed as soon as the monitor clock passes the close. */
-        CLOSING
     }
 }

@@ -1,4 +1,4 @@
-package io.txinsight.job.tracker;
+package io.txinsight.job.tracker.lifecycle;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,13 +12,13 @@ import java.util.Map;
  * {@code capacity} distinct names the pool stops growing and hands names back unshared (correct,
  * only less compact).
  */
-final class NamePool {
-    static final int DEFAULT_CAPACITY = 10_000;
+public final class NamePool {
+    public static final int DEFAULT_CAPACITY = 10_000;
 
     private final Map<String, String> names = new HashMap<>();
     private final int capacity;
 
-    NamePool(int capacity) {
+    public NamePool(int capacity) {
         this.capacity = capacity;
     }
 

@@ -1,4 +1,4 @@
-package io.txinsight.job.tracker;
+package io.txinsight.job.tracker.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +41,7 @@ class TxnStateTest {
 
         assertThat(back).usingRecursiveComparison().isEqualTo(s);
         assertThat(back.lastStep()).isEqualTo("authorize");
-        assertThat(back.phase()).isEqualTo(TxnState.Phase.TENTATIVELY_CLOSED);
+        assertThat(back.stage()).isEqualTo(Stage.TENTATIVELY_CLOSED);
     }
 
     @Test
