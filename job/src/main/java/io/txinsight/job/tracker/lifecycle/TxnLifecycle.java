@@ -284,9 +284,9 @@ public final class TxnLifecycle {
             end(s, closed(s, now), d);
             return;
         }
-        if (stage == Stage.TENTATIVELY_CLOSED
-                && now >= plus(s.closeTs, timings.abortGraceMs())
-                && evidence.hasPassed(s.closeTopic, s.closePartition, s.closeOffset)) {
+        boolean passed = stage == Stage.TENTATIVELY_CLOSED
+                && evidence.hasPassed(s.closeTopic, s.closePartition, s.closeOffset);
+        if (passed && now >= plus(s.closeTs, timings.abortGraceMs())) {
             end(s, new Decision.Abort(now), d);
             return;
         }
@@ -304,9 +304,12 @@ public final class TxnLifecycle {
         if (stage == Stage.CLOSING) {
             next = Math.min(next, s.closeTs);
         } else if (stage == Stage.TENTATIVELY_CLOSED) {
-            // Evidence only changes as committed records arrive: no point re-checking below the
-            // clock, however far behind it the deadline that fired was.
-            next = Math.min(next, nextAbortCheck(s, Math.max(now, clock)));
+            // Evidence only changes as committed records arrive. Without it, no check below the
+            // clock could succeed: skip to the first one after it, however far behind the clock
+            // the deadline that fired was. With it (so before the grace ends), the first check
+            // decides, even if the clock has already passed it: a jumping clock must not skip it.
+            next = Math.min(next, passed ? plus(s.closeTs, timings.abortGraceMs())
+                    : nextAbortCheck(s, Math.max(now, clock)));
         } else if (stage == Stage.OPEN) {
             next = Math.min(next, stuckAt);
         }
