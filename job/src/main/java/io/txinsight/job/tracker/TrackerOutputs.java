@@ -99,7 +99,7 @@ final class TrackerOutputs {
                 state,
                 close == null ? null : close.result(),
                 s.openSeen() ? s.startTs : null,
-                s.closeSeen() ? s.closeTs : null,
+                s.closeSeen() ? s.close.ts : null,
                 TxnLifecycle.durationMs(s),
                 close == null ? null : close.commitLatencyMs(),
                 outlier,

@@ -1,12 +1,14 @@
 package io.txinsight.job.tracker.lifecycle;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
 /** The decisions of one lifecycle step, in order, and the transaction they are about. */
 public final class Decisions implements Iterable<Decision> {
-    private final List<Decision> decisions = new ArrayList<>(4);
+    /** Made on the first decision: most events decide nothing beyond what the state records. */
+    private List<Decision> decisions;
     private TxnState txn;
     private boolean ended;
 
@@ -15,11 +17,14 @@ public final class Decisions implements Iterable<Decision> {
     }
 
     void add(Decision d) {
+        if (decisions == null) {
+            decisions = new ArrayList<>(4);
+        }
         decisions.add(d);
     }
 
     void end(Decision.Final d) {
-        decisions.add(d);
+        add(d);
         ended = true;
     }
 
@@ -42,11 +47,11 @@ public final class Decisions implements Iterable<Decision> {
 
     @Override
     public Iterator<Decision> iterator() {
-        return decisions.iterator();
+        return decisions == null ? Collections.emptyIterator() : decisions.iterator();
     }
 
     /** The decisions as a list; for tests. */
     public List<Decision> asList() {
-        return List.copyOf(decisions);
+        return decisions == null ? List.of() : List.copyOf(decisions);
     }
 }

@@ -152,13 +152,16 @@ public final class TxnLifecycle {
         s.startTs = e.ts;
         d.add(new Decision.Opened());
         if (s.has(TxnState.CLOSE_MONITOR) && !s.has(TxnState.COMMITTED_FIRST)) {
-            d.add(new Decision.TentativeDuration(nonNegative(s.closeTs - s.startTs)));
+            d.add(new Decision.TentativeDuration(nonNegative(s.close.ts - s.startTs)));
         }
         return Sighting.FIRST;
     }
 
     private Sighting applyClose(TxnState s, ViewEvent e, View view, Decisions d) {
         int bit = TxnState.txnBit(EventType.TRANSACTION_CLOSE, view);
+        if (s.close == null) {
+            s.close = new CloseSighting();
+        }
         if (s.has(bit)) {
             if (view == View.MONITOR && !s.has(TxnState.CLOSE_COMMITTED)) {
                 // A resent close (a retry in a new Kafka transaction): the abort evidence must now
@@ -171,22 +174,22 @@ public final class TxnLifecycle {
         s.set(bit);
         if (view == View.MONITOR) {
             rememberClosePosition(s, e);
-            s.closeSeenAtMs = e.seenAtMs;
+            s.close.monitorSeenAtMs = e.seenAtMs;
         } else {
-            s.committedSeenAtMs = e.seenAtMs;
+            s.close.committedSeenAtMs = e.seenAtMs;
         }
         if (!first) {
             return Sighting.COPY;
         }
         progress(s, e);
-        s.closeTs = e.ts;
+        s.close.ts = e.ts;
         if (e.status == CloseStatus.FAILED) {
             s.set(TxnState.FAILED);
         }
         if (view == View.MONITOR) {
             d.add(new Decision.TentativelyClosed());
             if (s.openSeen()) {
-                d.add(new Decision.TentativeDuration(nonNegative(s.closeTs - s.startTs)));
+                d.add(new Decision.TentativeDuration(nonNegative(s.close.ts - s.startTs)));
             }
         } else {
             s.set(TxnState.COMMITTED_FIRST);
@@ -195,9 +198,9 @@ public final class TxnLifecycle {
     }
 
     private void rememberClosePosition(TxnState s, ViewEvent e) {
-        s.closeTopic = names.share(e.topic);
-        s.closePartition = e.partition;
-        s.closeOffset = e.offset;
+        s.close.topic = names.share(e.topic);
+        s.close.partition = e.partition;
+        s.close.offset = e.offset;
     }
 
     private Sighting applyStep(TxnState s, ViewEvent e, View view, Decisions d) {
@@ -214,7 +217,7 @@ public final class TxnLifecycle {
         }
         progress(s, e);
         if (i < 0) {
-            i = s.addStep(names.share(name));
+            i = s.addStep(names.share(name), names);
             if (i < 0) {
                 return Sighting.FIRST; // past MAX_STEPS: still progress, no longer itemized
             }
@@ -271,7 +274,7 @@ public final class TxnLifecycle {
         // Closed, but only after a silence longer than the stuck timeout (a late close): the alert
         // is owed even if the close reached the tracker before the clock reached the deadline.
         boolean silentBeforeClose = !stage.isOpen() && s.has(TxnState.ALIVE)
-                && !s.has(TxnState.SILENCE_ALERTED) && stuckAt < s.closeTs;
+                && !s.has(TxnState.SILENCE_ALERTED) && stuckAt < s.close.ts;
         if (now >= stuckAt && (stage == Stage.OPEN || silentBeforeClose)) {
             // Decided before any final state below: a clock that jumps past both the stuck
             // deadline and the close (a catch-up) must still raise the alert, then close.
@@ -280,17 +283,17 @@ public final class TxnLifecycle {
             silentBeforeClose = false;
             stage = s.stage();
         }
-        if (stage == Stage.CLOSING && now >= s.closeTs) {
+        if (stage == Stage.CLOSING && now >= s.close.ts) {
             end(s, closed(s, now), d);
             return;
         }
         boolean passed = stage == Stage.TENTATIVELY_CLOSED
-                && evidence.hasPassed(s.closeTopic, s.closePartition, s.closeOffset);
-        if (passed && now >= plus(s.closeTs, timings.abortGraceMs())) {
+                && evidence.hasPassed(s.close.topic, s.close.partition, s.close.offset);
+        if (passed && now >= plus(s.close.ts, timings.abortGraceMs())) {
             end(s, new Decision.Abort(now), d);
             return;
         }
-        long lastSeen = stage.isOpen() ? s.lastEventTs : Math.max(s.lastEventTs, s.closeTs);
+        long lastSeen = stage.isOpen() ? s.lastEventTs : Math.max(s.lastEventTs, s.close.ts);
         long expiresAt = plus(lastSeen, timings.retentionMs());
         if (now >= expiresAt) {
             end(s, new Decision.Expire(now), d);
@@ -302,13 +305,13 @@ public final class TxnLifecycle {
             next = Math.min(next, stuckAt);
         }
         if (stage == Stage.CLOSING) {
-            next = Math.min(next, s.closeTs);
+            next = Math.min(next, s.close.ts);
         } else if (stage == Stage.TENTATIVELY_CLOSED) {
             // Evidence only changes as committed records arrive. Without it, no check below the
             // clock could succeed: skip to the first one after it, however far behind the clock
             // the deadline that fired was. With it (so before the grace ends), the first check
             // decides, even if the clock has already passed it: a jumping clock must not skip it.
-            next = Math.min(next, passed ? plus(s.closeTs, timings.abortGraceMs())
+            next = Math.min(next, passed ? plus(s.close.ts, timings.abortGraceMs())
                     : nextAbortCheck(s, Math.max(now, clock)));
         } else if (stage == Stage.OPEN) {
             next = Math.min(next, stuckAt);
@@ -325,7 +328,7 @@ public final class TxnLifecycle {
     private static Decision.Close closed(TxnState s, long now) {
         long latency = s.has(TxnState.COMMITTED_FIRST) || !s.has(TxnState.CLOSE_MONITOR)
                 ? 0
-                : nonNegative(s.committedSeenAtMs - s.closeSeenAtMs);
+                : nonNegative(s.close.committedSeenAtMs - s.close.monitorSeenAtMs);
         return new Decision.Close(now, s.status(), durationMs(s), latency);
     }
 
@@ -339,7 +342,7 @@ public final class TxnLifecycle {
 
     /** The first abort check is at close + grace; later ones on a grid of abortRecheckMs after it. */
     private long nextAbortCheck(TxnState s, long now) {
-        long first = plus(s.closeTs, timings.abortGraceMs());
+        long first = plus(s.close.ts, timings.abortGraceMs());
         if (now < first) {
             return first;
         }
@@ -349,7 +352,7 @@ public final class TxnLifecycle {
 
     /** Close minus open, once both are known. */
     public static Long durationMs(TxnState s) {
-        return s.openSeen() && s.closeSeen() ? nonNegative(s.closeTs - s.startTs) : null;
+        return s.openSeen() && s.closeSeen() ? nonNegative(s.close.ts - s.startTs) : null;
     }
 
     private static long nonNegative(long ms) {
