@@ -15,24 +15,26 @@ import io.txinsight.job.records.ViewEvent;
  *    first event (either view)
  *         |
  *         v
- *     +--------+   silent for its stuck timeout     +---------+
- *     |  OPEN  | ---------------------------------> |  STUCK  |   RaiseStuck: one alert
- *     |        | <--------------------------------- |         |   per silence
- *     +--------+   an event within the timeout      +---------+
- *       |    |     (Recovered)                        |    |
+ *     +--------+   silent for its stuck timeout    +---------+
+ *     |  OPEN  | --------------------------------> |  STUCK  |   RaiseStuck: one alert
+ *     |        | <-------------------------------- |         |   per silence
+ *     +--------+   an event within the timeout     +---------+
+ *       |    |       (Recovered)                      |    |
  *       |    |                                        |    |
- *       |    +------ close, committed view -----------|----|-------------+
- *       |                                             |    +-------------+
- *       | close, monitor view          close, monitor view               |
- *       v                              (a late close)                    v
- *     +--------------------+ <---------------------------+         +-----------+
- *     | TENTATIVELY_CLOSED |                                       |  CLOSING  |
- *     +--------------------+ ---- close, committed view ---------> +-----------+
- *       |                                                                 |
- *       | close + abort grace passed, and the committed view              | monitor clock
- *       | passed the close without showing it (re-checked on a grid)      | >= close time
- *       v                                                                 v
- *    [ABORTED]                                                        [CLOSED]
+ *       |    +---- close, committed view -------------|----+------------+
+ *       |                                             |                 |
+ *       | close, monitor view    close, monitor view  |                 | close,
+ *       |                             (a late close)  |                 | committed view
+ *       |                                             |                 |
+ *       v                                             |                 v
+ *     +--------------------+ <------------------------+           +-----------+
+ *     | TENTATIVELY_CLOSED |                                      |  CLOSING  |
+ *     +--------------------+ ---- close, committed view --------> +-----------+
+ *       |                                                               |
+ *       | close + abort grace passed, and the committed view            | monitor clock
+ *       | passed the close without showing it (checked on a grid)       | >= close time
+ *       v                                                               v
+ *    [ABORTED]                                                      [CLOSED]
  *
  *    OPEN, STUCK, TENTATIVELY_CLOSED, CLOSING -- no event for the retention time --> [EXPIRED]
  *

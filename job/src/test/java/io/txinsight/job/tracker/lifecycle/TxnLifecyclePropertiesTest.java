@@ -15,7 +15,7 @@ import net.jqwik.api.Property;
  * monitor view sees them, the committed view never does), silences longer than the stuck timeout,
  * and a monitor clock that moves at random in between. Fixed seeds: the same cases every run.
  */
-class TxnLifecycleProperties {
+class TxnLifecyclePropertiesTest {
 
     @Property(tries = 400, seed = "14")
     void everyLifeEndsInExactlyOneFinalDecisionAndNothingFollowsIt(@ForAll long seed) {
