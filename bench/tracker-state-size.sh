@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Heap bytes of TransactionTracker state per open transaction (issue 5; goal: at most 600).
+# Heap bytes of TransactionTracker state per open transaction (issue 16; goal: at most 300).
 #
 # Puts N open transactions (open + 2 steps each; default 1,000,000) into the real tracker operator
 # on Flink's heap state backend (through the operator test harness, one JVM, no cluster) and

@@ -1,5 +1,6 @@
 package io.txinsight.job.tracker;
 
+import io.txinsight.job.tracker.lifecycle.Evidence;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ import java.util.Map;
  * <p>Not checkpointed: after a restore it is re-learned from the committed records that follow.
  * That can only delay an Aborted verdict, never produce a wrong one.
  */
-final class CommittedView {
+final class CommittedView implements Evidence {
     private static final long[] NONE = new long[0];
 
     private final Map<String, long[]> highestOffsets = new HashMap<>();
@@ -69,7 +70,8 @@ final class CommittedView {
     }
 
     /** Whether a committed record of this partition beyond {@code offset} was processed here. */
-    boolean hasPassed(String topic, int partition, long offset) {
+    @Override
+    public boolean hasPassed(String topic, int partition, long offset) {
         long[] offsets = highestOffsets.get(topic);
         return offsets != null && partition >= 0 && partition < offsets.length && offsets[partition] > offset;
     }

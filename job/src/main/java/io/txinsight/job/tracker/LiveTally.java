@@ -1,5 +1,6 @@
 package io.txinsight.job.tracker;
 
+import io.txinsight.job.tracker.lifecycle.TxnState;
 import java.util.TreeMap;
 
 /**
@@ -39,19 +40,23 @@ final class LiveTally implements LiveCounts {
 
     /** What the tally needs to know of a transaction, packed in a long so comparing is free. */
     static long code(TxnState s) {
-        long phase;
-        switch (s.phase()) {
+        long stage;
+        long stuck = 0;
+        switch (s.stage()) {
+            case STUCK:
+                stuck = STUCK_BIT;
+                stage = OPEN;
+                break;
             case OPEN:
-                phase = OPEN;
+                stage = OPEN;
                 break;
             case TENTATIVELY_CLOSED:
-                phase = TENTATIVE;
+                stage = TENTATIVE;
                 break;
             default:
-                phase = CLOSING;
+                stage = CLOSING;
         }
-        long stuck = s.has(TxnState.STUCK) ? STUCK_BIT : 0;
-        return (Math.floorDiv(s.startTs, 1000L) << 3) | stuck | phase;
+        return (Math.floorDiv(s.startTs, 1000L) << 3) | stuck | stage;
     }
 
     /** A transaction changed from {@code before} to {@code after} (either may be {@link #GONE}). */

@@ -34,6 +34,38 @@ public class TrackerSettings implements Serializable {
      */
     public int recentlyClosedMemory = 100_000;
 
+    public long stuckTimeoutMs() {
+        return stuckTimeoutMs;
+    }
+
+    public long abortGraceMs() {
+        return abortGraceMs;
+    }
+
+    public long retentionMs() {
+        return retentionMs;
+    }
+
+    public long abortRecheckMs() {
+        return abortRecheckMs;
+    }
+
+    public double outlierFactor() {
+        return outlierFactor;
+    }
+
+    public int outlierWarmup() {
+        return outlierWarmup;
+    }
+
+    public Map<String, Long> sloByTypeMs() {
+        return sloByTypeMs;
+    }
+
+    public int recentlyClosedMemory() {
+        return recentlyClosedMemory;
+    }
+
     public long stuckTimeoutFor(String txnType) {
         if (txnType != null) {
             Long t = stuckTimeoutByTypeMs.get(txnType);

@@ -278,6 +278,23 @@ class TransactionTrackerTest {
     }
 
     @Test
+    void aClockThatJumpsPastTheFirstAbortCheckDecidesAsOfThatCheck() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open = fx.open("t1", 1_000, "payment");
+            ViewEvent close = fx.close("t1", 9_000, SUCCESS); // first abort check at 14,000
+            ViewEvent next = fx.open("t2", 9_100, "payment");
+            fx.monitor(open, close, next);
+            fx.committed(open, next); // evidence at once; the pending wake-up is still the stuck one (11,000)
+            fx.clock(20_000);
+            Outcome o = fx.onlyOutcome();
+            assertThat(o.verdict()).isEqualTo(Verdict.ABORTED);
+            assertThat(o.decidedAtMs()).as("as a creeping clock would have decided").isEqualTo(14_000L);
+            fx.clock(500_000);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
     void aResentCloseMovesTheEvidenceBar() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
             ViewEvent close = fx.close("t1", 2_000, SUCCESS); // aborted attempt, offset 0

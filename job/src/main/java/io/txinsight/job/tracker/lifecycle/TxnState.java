@@ -1,4 +1,4 @@
-package io.txinsight.job.tracker;
+package io.txinsight.job.tracker.lifecycle;
 
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
@@ -6,16 +6,20 @@ import io.txinsight.job.records.View;
 
 /**
  * Everything the tracker remembers about one business transaction: a single small object per key,
- * because with a million transactions in flight every field costs a megabyte (goal: at most 600
+ * because with a million transactions in flight every field costs a megabyte (goal: at most 300
  * heap bytes per open transaction, Flink's own per-key overhead included; see
  * {@code bench/tracker-state-size.sh}).
  *
- * <p>Hence primitives instead of boxed values, booleans packed into {@link #flags}, steps kept as
- * three parallel arrays sized exactly to the steps seen, strings shared through {@link NamePool},
- * and no copy of the {@code txn_id} (the state backend already keys the entry by it).
+ * <p>Hence primitives instead of boxed values, booleans packed into {@link #flags}, the close apart
+ * ({@link CloseSighting}, only once seen), step times in one array sized to the steps seen, step
+ * names and their sequences shared through {@link NamePool}, and no copy of the {@code txn_id}
+ * (the state backend already keys the entry by it). Which step events were seen in which view
+ * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
+ * {@link #flags}, for the others in words after the step times in {@link #stepTs}.
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
- * it can evolve (add a field) without Kryo. Only the tracker mutates it.
+ * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
+ * transaction stands is {@link #stage()}, derived from the flags rather than stored a second time.
  */
 public class TxnState {
 
@@ -30,21 +34,31 @@ public class TxnState {
     static final int OPEN_COMMITTED = 1 << 1;
     static final int CLOSE_MONITOR = 1 << 2;
     static final int CLOSE_COMMITTED = 1 << 3;
-    static final int STUCK = 1 << 4;
+    // 1 << 4 was STUCK: now derived (open and SILENCE_ALERTED), see stage().
     static final int WAS_STUCK = 1 << 5;
     static final int FAILED = 1 << 6;
     /** The committed view showed the close before the monitor view did: commit latency is 0. */
     static final int COMMITTED_FIRST = 1 << 7;
     /** An event other than the close has been seen: {@link #lastEventTs} is the last sign of life. */
     static final int ALIVE = 1 << 8;
-    /** The current silence has had its stuck alert; cleared when the transaction shows life again. */
+    /**
+     * The current silence has had its stuck alert; cleared when the transaction shows life again.
+     * While no close is seen this is what makes the transaction {@link Stage#STUCK}.
+     */
     static final int SILENCE_ALERTED = 1 << 9;
 
-    // Per-step bits in stepSeen.
+    // Per-step bits: which step events were seen in which view.
     static final int STEP_OPEN_MONITOR = 1;
     static final int STEP_OPEN_COMMITTED = 1 << 1;
     static final int STEP_DONE_MONITOR = 1 << 2;
     static final int STEP_DONE_COMMITTED = 1 << 3;
+    private static final int BITS_PER_STEP = 4;
+    private static final int STEP_MASK = (1 << BITS_PER_STEP) - 1;
+    /** Where the first steps' bits start in {@link #flags}, above the flags above. */
+    private static final int FLAG_STEPS_SHIFT = 12;
+    /** Steps whose bits fit in {@link #flags}. */
+    static final int FLAG_STEPS = (Integer.SIZE - FLAG_STEPS_SHIFT) / BITS_PER_STEP;
+    private static final int STEPS_PER_WORD = Long.SIZE / BITS_PER_STEP;
 
     /** Event time of the open once seen; until then the earliest event time seen. */
     public long startTs;
@@ -55,28 +69,19 @@ public class TxnState {
      * raises its alert, whichever of the close and the watermark reaches the tracker first.
      */
     public long lastEventTs;
-    /** Event time of the close; meaningful once a close bit is set. */
-    public long closeTs;
-    /** Kafka offset of the close as the monitor view saw it: what the abort evidence must pass. */
-    public long closeOffset;
-    /** Wall-clock ms when the monitor view delivered the close. */
-    public long closeSeenAtMs;
-    /** Wall-clock ms when the committed view delivered the close. */
-    public long committedSeenAtMs;
     /** The one event-time timer registered for this key, or {@link #NO_TIMER}. */
     public long timerTs = NO_TIMER;
-    /** Kafka partition of the close as the monitor view saw it. */
-    public int closePartition;
     public int flags;
     public String txnType;
-    /** Kafka topic of the close as the monitor view saw it. */
-    public String closeTopic;
-    /** Distinct step names, in the order first seen. */
+    /** The close, once seen in either view; null before. */
+    public CloseSighting close;
+    /** Distinct step names, in the order first seen; shared, never written to. */
     public String[] steps;
-    /** Per step: the step_done time once seen, else the step_open time (its latest event). */
+    /**
+     * Per step: the step_done time once seen, else the step_open time (its latest event). After
+     * the step times, the seen bits of the steps beyond {@link #FLAG_STEPS}.
+     */
     public long[] stepTs;
-    /** Per step: which of step_open / step_done has been seen in which view. */
-    public byte[] stepSeen;
 
     public TxnState() {}
 
@@ -99,26 +104,36 @@ public class TxnState {
         flags &= ~flag;
     }
 
-    boolean openSeen() {
+    public boolean openSeen() {
         return has(OPEN_MONITOR | OPEN_COMMITTED);
     }
 
     /** Where the transaction stands in its lifecycle (final states leave no state at all). */
-    Phase phase() {
+    public Stage stage() {
         if (has(CLOSE_COMMITTED)) {
-            return Phase.CLOSING;
+            return Stage.CLOSING;
         }
         if (has(CLOSE_MONITOR)) {
-            return Phase.TENTATIVELY_CLOSED;
+            return Stage.TENTATIVELY_CLOSED;
         }
-        return Phase.OPEN;
+        return has(SILENCE_ALERTED) ? Stage.STUCK : Stage.OPEN;
     }
 
-    CloseStatus status() {
+    /** Whether the close has been seen, in either view. */
+    public boolean closeSeen() {
+        return has(CLOSE_MONITOR | CLOSE_COMMITTED);
+    }
+
+    /** Whether a stuck alert was ever raised for it. */
+    public boolean wasStuck() {
+        return has(WAS_STUCK);
+    }
+
+    public CloseStatus status() {
         return has(FAILED) ? CloseStatus.FAILED : CloseStatus.SUCCESS;
     }
 
-    int stepCount() {
+    public int stepCount() {
         return steps == null ? 0 : steps.length;
     }
 
@@ -133,37 +148,54 @@ public class TxnState {
         return -1;
     }
 
-    /** Appends a step; returns its index, or -1 when {@link #MAX_STEPS} are already remembered. */
-    int addStep(String step) {
+    /**
+     * Appends a step, its name list shared by {@code names}; returns its index, or -1 when {@link
+     * #MAX_STEPS} are already remembered.
+     */
+    int addStep(String step, NamePool names) {
         int n = stepCount();
         if (n >= MAX_STEPS) {
             return -1;
         }
-        String[] names = new String[n + 1];
-        long[] times = new long[n + 1];
-        byte[] seen = new byte[n + 1];
+        long[] times = new long[n + 1 + bitWords(n + 1)];
         if (n > 0) {
-            System.arraycopy(steps, 0, names, 0, n);
             System.arraycopy(stepTs, 0, times, 0, n);
-            System.arraycopy(stepSeen, 0, seen, 0, n);
+            System.arraycopy(stepTs, n, times, n + 1, bitWords(n));
         }
-        names[n] = step;
-        steps = names;
+        steps = names.shareSteps(steps, step);
         stepTs = times;
-        stepSeen = seen;
         return n;
     }
 
+    /** Words after the step times that hold the bits of steps beyond {@link #FLAG_STEPS}. */
+    private static int bitWords(int stepCount) {
+        int beyond = stepCount - FLAG_STEPS;
+        return beyond <= 0 ? 0 : (beyond + STEPS_PER_WORD - 1) / STEPS_PER_WORD;
+    }
+
     boolean stepHas(int i, int bit) {
-        return (stepSeen[i] & bit) != 0;
+        return (stepBits(i) & bit) != 0;
     }
 
     void stepSet(int i, int bit) {
-        stepSeen[i] |= (byte) bit;
+        if (i < FLAG_STEPS) {
+            flags |= bit << (FLAG_STEPS_SHIFT + i * BITS_PER_STEP);
+        } else {
+            int j = i - FLAG_STEPS;
+            stepTs[stepCount() + j / STEPS_PER_WORD] |= (long) bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
+        }
+    }
+
+    private int stepBits(int i) {
+        if (i < FLAG_STEPS) {
+            return (flags >>> (FLAG_STEPS_SHIFT + i * BITS_PER_STEP)) & STEP_MASK;
+        }
+        int j = i - FLAG_STEPS;
+        return (int) (stepTs[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
     }
 
     /** The step whose latest event is the latest: what the transaction was doing last. */
-    String lastStep() {
+    public String lastStep() {
         int n = stepCount();
         if (n == 0) {
             return null;
@@ -204,15 +236,5 @@ public class TxnState {
     static int stepBit(EventType type, View view) {
         int monitorBit = type == EventType.STEP_OPEN ? STEP_OPEN_MONITOR : STEP_DONE_MONITOR;
         return view == View.MONITOR ? monitorBit : monitorBit << 1;
-    }
-
-    /** The lifecycle phases that hold state. */
-    enum Phase {
-        /** No close seen yet (Stuck is a flag on top of it). */
-        OPEN,
-        /** Close seen in the monitor view only: committed or aborted is still open. */
-        TENTATIVELY_CLOSED,
-        /** Close seen in the committed view: Closed as soon as the monitor clock passes the close. */
-        CLOSING
     }
 }

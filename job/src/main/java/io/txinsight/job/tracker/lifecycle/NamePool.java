@@ -1,0 +1,87 @@
+package io.txinsight.job.tracker.lifecycle;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Shares one String instance per transaction type, step name and topic, and one array per
+ * sequence of step names, across all transactions of a subtask. Every decoded event carries fresh
+ * copies of these few names, and most transactions of a type go through the same steps; kept as
+ * they come, a million open transactions would hold millions of identical strings (about 50 bytes
+ * each) and arrays.
+ *
+ * <p>Bounded: names come from producers, so a broken producer could send unboundedly many; past
+ * {@code capacity} distinct names (or sequences) the pool stops growing and hands them back
+ * unshared (correct, only less compact).
+ */
+public final class NamePool {
+    public static final int DEFAULT_CAPACITY = 10_000;
+    private static final String[] NO_STEPS = new String[0];
+
+    private final Map<String, String> names = new HashMap<>();
+    private final Map<StepSequence, String[]> sequences = new HashMap<>();
+    private final int capacity;
+
+    public NamePool(int capacity) {
+        this.capacity = capacity;
+    }
+
+    String share(String name) {
+        if (name == null) {
+            return null;
+        }
+        String shared = names.get(name);
+        if (shared != null) {
+            return shared;
+        }
+        if (names.size() < capacity) {
+            names.put(name, name);
+        }
+        return name;
+    }
+
+    /**
+     * The step names {@code steps} (null for none) followed by {@code next}, as an array shared
+     * with every transaction that went through the same steps. Shared arrays are never written to.
+     */
+    String[] shareSteps(String[] steps, String next) {
+        String[] before = steps == null ? NO_STEPS : steps;
+        String[] seq = Arrays.copyOf(before, before.length + 1);
+        seq[before.length] = next;
+        StepSequence key = new StepSequence(seq);
+        String[] shared = sequences.get(key);
+        if (shared != null) {
+            return shared;
+        }
+        if (sequences.size() < capacity) {
+            sequences.put(key, seq);
+        }
+        return seq;
+    }
+
+    int size() {
+        return names.size();
+    }
+
+    /** An array of step names compared by content. */
+    private static final class StepSequence {
+        private final String[] steps;
+        private final int hash;
+
+        StepSequence(String[] steps) {
+            this.steps = steps;
+            this.hash = Arrays.hashCode(steps);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StepSequence other && hash == other.hash && Arrays.equals(steps, other.steps);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}
