@@ -87,6 +87,9 @@ class CliTest {
     void badValuesAreNamed() {
         assertThat(generate("--duration", "5x")).isEqualTo(2);
         assertThat(err.toString()).contains("'5x' is not a duration; write a number and a unit: 500ms, 10s, 5m, 1h, 2d");
+        // One rule on every command: a number without a unit is a question, not milliseconds.
+        assertThat(generate("--abort-grace", "750")).isEqualTo(2);
+        assertThat(err.toString()).contains("'750' is not a duration (a unit is required: 750s or 750ms?)");
 
         assertThat(generate("--type-mix", "payment=1,lottery=2")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown type 'lottery'").contains("payment, transfer");
@@ -164,7 +167,7 @@ class CliTest {
     @Test
     void durationsReadUnits() {
         ModelOptions model = new ModelOptions();
-        new CommandLine(model).parseArgs("--stuck-timeout", "1.5m", "--abort-grace", "750", "--hang-for", "PT20S",
+        new CommandLine(model).parseArgs("--stuck-timeout", "1.5m", "--abort-grace", "750ms", "--hang-for", "PT20S",
                 "--burst-window", "2s", "--kafka-txn-span", "250ms");
         SimulationParams p = model.resolve(false, null);
         assertThat(p.stuckTimeoutMs()).isEqualTo(90_000);
