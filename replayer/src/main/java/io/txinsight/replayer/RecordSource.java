@@ -2,7 +2,6 @@ package io.txinsight.replayer;
 
 import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.EventCodec;
-import io.txinsight.events.KafkaTxn;
 import io.txinsight.events.ScenarioCodec;
 import io.txinsight.events.ScenarioFormatException;
 import io.txinsight.events.ScenarioReader;
@@ -14,26 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * The records of a scenario file, one at a time, as the publishing pass needs them: when, where,
- * in which transaction, and the value bytes.
- */
+/** The records of a scenario file, one at a time, as the publishing pass needs them. */
 interface RecordSource extends AutoCloseable {
 
     /** Advances to the next record; false at the end of the file. */
     boolean next() throws ScenarioFormatException;
 
-    long atMs();
-
-    String topic();
-
-    String key();
-
-    /** The record's Kafka transaction, or null. */
-    KafkaTxn txn();
-
-    /** The value bytes, with the event's {@code ts} moved by {@code shiftMs} (0: unchanged). */
-    byte[] value(long shiftMs);
+    /** The record {@link #next()} advanced to, with its value (built only for records published). */
+    ScheduledRecord current();
 
     @Override
     void close() throws IOException;
@@ -45,11 +32,14 @@ interface RecordSource extends AutoCloseable {
     final class Decoding implements RecordSource {
         private final ScenarioReader reader;
         private final EventCodec events;
+        private final long shiftMs;
         private ScenarioRecord current;
 
-        Decoding(Path file, ScenarioCodec codec) throws IOException {
+        /** @param shiftMs how much to move each event's {@code ts} (0: unchanged) */
+        Decoding(Path file, ScenarioCodec codec, long shiftMs) throws IOException {
             this.reader = new ScenarioReader(file, codec);
             this.events = codec.events();
+            this.shiftMs = shiftMs;
         }
 
         @Override
@@ -59,33 +49,18 @@ interface RecordSource extends AutoCloseable {
         }
 
         @Override
-        public long atMs() {
-            return current.atMs();
+        public ScheduledRecord current() {
+            ScenarioRecord r = current;
+            return new ScheduledRecord(r.atMs(), r.topic(), r.key(), r.txn(), value(r));
         }
 
-        @Override
-        public String topic() {
-            return current.topic();
-        }
-
-        @Override
-        public String key() {
-            return current.key();
-        }
-
-        @Override
-        public KafkaTxn txn() {
-            return current.txn();
-        }
-
-        @Override
-        public byte[] value(long shiftMs) {
-            BusinessEvent e = current.event();
+        private byte[] value(ScenarioRecord r) {
+            BusinessEvent e = r.event();
             if (shiftMs != 0 && e != null) {
                 return events.encode(new BusinessEvent(
                         e.eventType(), e.txnId(), e.ts() + shiftMs, e.step(), e.txnType(), e.status(), e.attributes()));
             }
-            return current.value(events);
+            return r.value(events);
         }
 
         @Override
@@ -132,31 +107,8 @@ interface RecordSource extends AutoCloseable {
         }
 
         @Override
-        public long atMs() {
-            return slicer.atMs();
-        }
-
-        @Override
-        public String topic() {
-            return slicer.topic();
-        }
-
-        @Override
-        public String key() {
-            return slicer.key();
-        }
-
-        @Override
-        public KafkaTxn txn() {
-            return slicer.txn();
-        }
-
-        @Override
-        public byte[] value(long shiftMs) {
-            if (shiftMs != 0) {
-                throw new IllegalStateException("rebasing needs the decoding path");
-            }
-            return slicer.value();
+        public ScheduledRecord current() {
+            return new ScheduledRecord(slicer.atMs(), slicer.topic(), slicer.key(), slicer.txn(), slicer.value());
         }
 
         @Override
