@@ -4,13 +4,10 @@ import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.EventCodec;
 import io.txinsight.events.ScenarioCodec;
 import io.txinsight.events.ScenarioFormatException;
+import io.txinsight.events.ScenarioLines;
 import io.txinsight.events.ScenarioReader;
 import io.txinsight.events.ScenarioRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The records of a scenario file, one at a time, as the publishing pass needs them. */
@@ -75,32 +72,21 @@ interface RecordSource extends AutoCloseable {
      * text cut out of the line, with no decoding and no re-encoding.
      */
     final class Slicing implements RecordSource {
-        private final BufferedReader in;
-        private final String source;
+        private final ScenarioLines lines;
         private final RecordSlicer slicer = new RecordSlicer();
-        private long lineNumber;
 
         Slicing(Path file) throws IOException {
-            this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-            this.source = file.toString();
+            this.lines = new ScenarioLines(file);
         }
 
         @Override
         public boolean next() throws ScenarioFormatException {
-            String line;
-            try {
-                do {
-                    line = in.readLine();
-                    lineNumber++;
-                } while (line != null && line.isBlank());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + source, e);
-            }
+            String line = lines.next();
             if (line == null) {
                 return false;
             }
             if (!slicer.slice(line)) {
-                throw new ScenarioFormatException(source, lineNumber, null,
+                throw new ScenarioFormatException(lines.source(), lines.lineNumber(), null,
                         "the file changed after it was validated; run the replay again");
             }
             return true;
@@ -113,7 +99,7 @@ interface RecordSource extends AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            in.close();
+            lines.close();
         }
     }
 }
