@@ -16,7 +16,8 @@ cd "$ROOT"
 offline=()
 [[ -d "$HOME/.m2/repository/org/apache/kafka/kafka_2.13" ]] && offline=(-o)
 echo "building the simulator and its benchmark..." >&2
-mvn -B -q "${offline[@]}" -pl simulator install -DskipTests >&2
+# -am: stream and batch mode publish through the replayer, which must be installed too.
+mvn -B -q "${offline[@]}" -pl simulator -am install -DskipTests >&2
 mvn -B -q "${offline[@]}" -pl simulator test-compile >&2
 mvn -B -q "${offline[@]}" -f simulator/pom.xml dependency:build-classpath \
     -Dmdep.outputFile="$OUT/classpath.txt" -Dmdep.includeScope=test >&2

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param partition source partition
  * @param offset source offset
  * @param view the view that read it ({@code monitor}); each record is dead-lettered once
- * @param reason {@link Rejection.Reason} name
+ * @param reason {@link Rejection.Reason} name, or {@link #DECODER_ERROR}
  * @param field the offending field, or null
  * @param message the rejection in words
  * @param key the record key as UTF-8 text, or null
@@ -31,6 +31,12 @@ public record DeadLetter(
         @JsonProperty("key") String key,
         @JsonProperty("value_base64") String valueBase64,
         @JsonProperty("value_preview") String valuePreview) {
+
+    /**
+     * The reason for an error the codec did not foresee (a bug, not bad input). It sits beside the
+     * record it names, so the job's reader that writes it and the metrics that count it share it.
+     */
+    public static final String DECODER_ERROR = "DECODER_ERROR";
 
     @JsonCreator
     public DeadLetter {}

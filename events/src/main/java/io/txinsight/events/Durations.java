@@ -8,17 +8,24 @@ import java.util.regex.Pattern;
 /**
  * Durations as people write them on every txinsight command line: {@code 500ms}, {@code 10s},
  * {@code 1.5s}, {@code 5m}, {@code 1h}, {@code 2d}, ISO-8601 {@code PT30S}, or {@code 0}. One
- * grammar for the job, the simulator and the validator; each command's picocli converter is a
- * thin wrapper around {@link #toMillis}.
+ * grammar for every command (job, simulator, replayer, validator); each command's picocli
+ * converter is a thin wrapper around {@link #toMillis(String)}.
+ *
+ * <p>A number without a unit is an error everywhere (except {@code 0}, which needs none): for a
+ * timeout both 5 s and 5 ms are plausible, and a guess read the wrong way fails silently.
  */
 public final class Durations {
 
-    /** How a number without a unit is read. */
+    /**
+     * How a number without a unit is read: there is one rule now, {@link #REJECTED}.
+     *
+     * @deprecated kept only so that callers of {@link #toMillis(String, BareNumber)} compile; use
+     *     {@link #toMillis(String)}
+     */
+    @Deprecated(forRemoval = true)
     public enum BareNumber {
         /** An error that suggests the units ("5" is ambiguous: 5 s or 5 ms?). */
-        REJECTED,
-        /** Milliseconds, as the simulator has always read it. */
-        MILLISECONDS
+        REJECTED
     }
 
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
@@ -30,9 +37,19 @@ public final class Durations {
     /**
      * Milliseconds.
      *
+     * @deprecated there is one rule for bare numbers; use {@link #toMillis(String)}
+     */
+    @Deprecated(forRemoval = true)
+    public static long toMillis(String value, BareNumber bare) {
+        return toMillis(value);
+    }
+
+    /**
+     * Milliseconds.
+     *
      * @throws IllegalArgumentException saying what is wrong and which forms are accepted
      */
-    public static long toMillis(String value, BareNumber bare) {
+    public static long toMillis(String value) {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("0")) {
             return 0;
@@ -49,9 +66,6 @@ public final class Durations {
             return Math.round(Double.parseDouble(m.group(1)) * factor);
         }
         if (BARE.matcher(v).matches()) {
-            if (bare == BareNumber.MILLISECONDS) {
-                return Math.round(Double.parseDouble(v));
-            }
             throw new IllegalArgumentException("'" + value + "' is not a duration (a unit is required: "
                     + v + "s or " + v + "ms?); " + FORMS);
         }

@@ -3,45 +3,23 @@ package io.txinsight.events;
 import java.util.Optional;
 
 /** The four kinds of business event a producer emits for one business transaction. */
-public enum EventType {
-    TRANSACTION_OPEN("transaction_open"),
-    STEP_OPEN("step_open"),
-    STEP_DONE("step_done"),
-    TRANSACTION_CLOSE("transaction_close");
-
-    private final String wireName;
-
-    EventType(String wireName) {
-        this.wireName = wireName;
-    }
-
-    /** The value of {@code event_type} on the wire. */
-    public String wireName() {
-        return wireName;
-    }
+public enum EventType implements WireNamed {
+    TRANSACTION_OPEN,
+    STEP_OPEN,
+    STEP_DONE,
+    TRANSACTION_CLOSE;
 
     public boolean isStep() {
         return this == STEP_OPEN || this == STEP_DONE;
     }
 
+    /** The type whose {@code event_type} value is {@code value}, if any. */
     public static Optional<EventType> fromWire(String value) {
-        for (EventType t : values()) {
-            if (t.wireName.equals(value)) {
-                return Optional.of(t);
-            }
-        }
-        return Optional.empty();
+        return WireNamed.fromWire(EventType.class, value);
     }
 
     /** The accepted wire names, for error messages and docs. */
     public static String wireNames() {
-        StringBuilder sb = new StringBuilder();
-        for (EventType t : values()) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(t.wireName);
-        }
-        return sb.toString();
+        return WireNamed.wireNames(EventType.class);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What the job concludes about one business transaction, written once, when it reaches a final
@@ -45,30 +44,14 @@ public record Outcome(
     public Outcome {}
 
     /** The final lifecycle state. */
-    public enum State {
-        CLOSED("closed"),
-        ABORTED("aborted"),
-        EXPIRED("expired");
-
-        private final String wireName;
-
-        State(String wireName) {
-            this.wireName = wireName;
-        }
-
-        @JsonValue
-        public String wireName() {
-            return wireName;
-        }
+    public enum State implements WireNamed {
+        CLOSED,
+        ABORTED,
+        EXPIRED;
 
         @JsonCreator
         public static State fromWire(String value) {
-            for (State s : values()) {
-                if (s.wireName.equals(value)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown outcome state '" + value + "'");
+            return WireNamed.parse(State.class, "outcome state", value);
         }
     }
 

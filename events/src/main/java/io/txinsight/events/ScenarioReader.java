@@ -1,10 +1,6 @@
 package io.txinsight.events;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,38 +9,26 @@ import java.nio.file.Path;
  */
 public final class ScenarioReader implements AutoCloseable {
 
-    private final BufferedReader in;
+    private final ScenarioLines lines;
     private final ScenarioCodec codec;
-    private final String source;
-    private long lineNumber;
+    private String line;
     private long lastAtMs = Long.MIN_VALUE;
 
     public ScenarioReader(Path file, ScenarioCodec codec) throws IOException {
-        this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        this.lines = new ScenarioLines(file);
         this.codec = codec;
-        this.source = file.toString();
     }
 
     /** The next record, or null at the end of the file. */
     public ScenarioRecord next() throws ScenarioFormatException {
-        String line;
-        try {
-            do {
-                line = in.readLine();
-                lineNumber++;
-            } while (line != null && line.isBlank());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
-        } catch (UncheckedIOException e) {
-            throw new ScenarioFormatException(source, lineNumber, null, "not UTF-8 text: " + e.getMessage());
-        }
+        line = lines.next();
         if (line == null) {
             return null;
         }
-        ScenarioRecord record = codec.parse(line, source, lineNumber);
+        ScenarioRecord record = codec.parse(line, lines.source(), lines.lineNumber());
         if (record.atMs() < lastAtMs) {
             throw new ScenarioFormatException(
-                    source, lineNumber, ScenarioCodec.AT_MS,
+                    lines.source(), lines.lineNumber(), ScenarioCodec.AT_MS,
                     "is " + record.atMs() + ", earlier than the previous record's " + lastAtMs
                             + "; records must be in publishing order");
         }
@@ -52,17 +36,22 @@ public final class ScenarioReader implements AutoCloseable {
         return record;
     }
 
+    /** The text of the record last returned, as it stands in the file. */
+    public String line() {
+        return line;
+    }
+
     /** The line number of the record last returned. */
     public long lineNumber() {
-        return lineNumber;
+        return lines.lineNumber();
     }
 
     public String source() {
-        return source;
+        return lines.source();
     }
 
     @Override
     public void close() throws IOException {
-        in.close();
+        lines.close();
     }
 }

@@ -15,8 +15,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes to Kafka: one transactional producer per scenario producer ({@code transactional.id} =
- * prefix + "-" + producer), and one idempotent producer for records without a transaction. Each
- * runs on its own {@link ProducerLane}.
+ * prefix + producer), and one idempotent producer for records without a transaction. Each runs on
+ * its own {@link ProducerLane}. Both the replayer and the simulator's stream and batch modes
+ * publish through it.
  *
  * <p>With {@code parallelCommits} N &gt; 1, a scenario producer gets N Kafka producers and uses
  * them in turn, one transaction each, so a transaction's commit round trip overlaps the next
@@ -49,7 +50,7 @@ public final class KafkaPublisher implements Publisher {
         for (String producer : setup.producers()) {
             ProducerLane[] own = new ProducerLane[setup.parallelCommits()];
             for (int i = 0; i < own.length; i++) {
-                String txnId = setup.transactionalIdPrefix() + "-" + producer + (i == 0 ? "" : "-lane" + (i + 1));
+                String txnId = setup.transactionalIdPrefix() + producer + (i == 0 ? "" : "-lane" + (i + 1));
                 Properties p = baseProperties(setup, txnId);
                 p.setProperty(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
                 p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(setup.transactionTimeoutMs()));
@@ -68,7 +69,7 @@ public final class KafkaPublisher implements Publisher {
             lanes.put(producer, own);
         }
         if (setup.plainRecords()) {
-            String clientId = setup.transactionalIdPrefix() + "-plain";
+            String clientId = setup.transactionalIdPrefix() + "plain";
             plain = new ProducerLane(allLanes.size(), null, "the non-transactional producer (" + clientId + ")",
                     baseProperties(setup, clientId), false, topics, setup.clock(), setup.lag(), setup.acknowledged(), failure);
             allLanes.add(plain);

@@ -57,7 +57,8 @@ public interface Publisher extends AutoCloseable {
      * @param producers scenario producers that need a transactional Kafka producer
      * @param plainRecords whether a non-transactional producer is needed too
      * @param topics the destination topics (after routing), to fetch metadata up front
-     * @param transactionalIdPrefix {@code transactional.id} = prefix + "-" + producer
+     * @param transactionalIdPrefix what every {@code transactional.id} starts with: it is this
+     *     prefix + producer (the replayer passes "{@code --transactional-id-prefix}-")
      * @param transactionTimeoutMs long enough for the longest transaction at this speed
      * @param parallelCommits Kafka producers per scenario producer, used in turn (1: one each)
      * @param paced whether records have a schedule (any speed but {@code max})

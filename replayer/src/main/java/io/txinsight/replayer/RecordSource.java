@@ -2,38 +2,22 @@ package io.txinsight.replayer;
 
 import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.EventCodec;
-import io.txinsight.events.KafkaTxn;
 import io.txinsight.events.ScenarioCodec;
 import io.txinsight.events.ScenarioFormatException;
+import io.txinsight.events.ScenarioLines;
 import io.txinsight.events.ScenarioReader;
 import io.txinsight.events.ScenarioRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * The records of a scenario file, one at a time, as the publishing pass needs them: when, where,
- * in which transaction, and the value bytes.
- */
+/** The records of a scenario file, one at a time, as the publishing pass needs them. */
 interface RecordSource extends AutoCloseable {
 
     /** Advances to the next record; false at the end of the file. */
     boolean next() throws ScenarioFormatException;
 
-    long atMs();
-
-    String topic();
-
-    String key();
-
-    /** The record's Kafka transaction, or null. */
-    KafkaTxn txn();
-
-    /** The value bytes, with the event's {@code ts} moved by {@code shiftMs} (0: unchanged). */
-    byte[] value(long shiftMs);
+    /** The record {@link #next()} advanced to, with its value (built only for records published). */
+    ScheduledRecord current();
 
     @Override
     void close() throws IOException;
@@ -45,11 +29,14 @@ interface RecordSource extends AutoCloseable {
     final class Decoding implements RecordSource {
         private final ScenarioReader reader;
         private final EventCodec events;
+        private final long shiftMs;
         private ScenarioRecord current;
 
-        Decoding(Path file, ScenarioCodec codec) throws IOException {
+        /** @param shiftMs how much to move each event's {@code ts} (0: unchanged) */
+        Decoding(Path file, ScenarioCodec codec, long shiftMs) throws IOException {
             this.reader = new ScenarioReader(file, codec);
             this.events = codec.events();
+            this.shiftMs = shiftMs;
         }
 
         @Override
@@ -59,33 +46,18 @@ interface RecordSource extends AutoCloseable {
         }
 
         @Override
-        public long atMs() {
-            return current.atMs();
+        public ScheduledRecord current() {
+            ScenarioRecord r = current;
+            return new ScheduledRecord(r.atMs(), r.topic(), r.key(), r.txn(), value(r));
         }
 
-        @Override
-        public String topic() {
-            return current.topic();
-        }
-
-        @Override
-        public String key() {
-            return current.key();
-        }
-
-        @Override
-        public KafkaTxn txn() {
-            return current.txn();
-        }
-
-        @Override
-        public byte[] value(long shiftMs) {
-            BusinessEvent e = current.event();
+        private byte[] value(ScenarioRecord r) {
+            BusinessEvent e = r.event();
             if (shiftMs != 0 && e != null) {
                 return events.encode(new BusinessEvent(
                         e.eventType(), e.txnId(), e.ts() + shiftMs, e.step(), e.txnType(), e.status(), e.attributes()));
             }
-            return current.value(events);
+            return r.value(events);
         }
 
         @Override
@@ -100,68 +72,34 @@ interface RecordSource extends AutoCloseable {
      * text cut out of the line, with no decoding and no re-encoding.
      */
     final class Slicing implements RecordSource {
-        private final BufferedReader in;
-        private final String source;
+        private final ScenarioLines lines;
         private final RecordSlicer slicer = new RecordSlicer();
-        private long lineNumber;
 
         Slicing(Path file) throws IOException {
-            this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-            this.source = file.toString();
+            this.lines = new ScenarioLines(file);
         }
 
         @Override
         public boolean next() throws ScenarioFormatException {
-            String line;
-            try {
-                do {
-                    line = in.readLine();
-                    lineNumber++;
-                } while (line != null && line.isBlank());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + source, e);
-            }
+            String line = lines.next();
             if (line == null) {
                 return false;
             }
             if (!slicer.slice(line)) {
-                throw new ScenarioFormatException(source, lineNumber, null,
+                throw new ScenarioFormatException(lines.source(), lines.lineNumber(), null,
                         "the file changed after it was validated; run the replay again");
             }
             return true;
         }
 
         @Override
-        public long atMs() {
-            return slicer.atMs();
-        }
-
-        @Override
-        public String topic() {
-            return slicer.topic();
-        }
-
-        @Override
-        public String key() {
-            return slicer.key();
-        }
-
-        @Override
-        public KafkaTxn txn() {
-            return slicer.txn();
-        }
-
-        @Override
-        public byte[] value(long shiftMs) {
-            if (shiftMs != 0) {
-                throw new IllegalStateException("rebasing needs the decoding path");
-            }
-            return slicer.value();
+        public ScheduledRecord current() {
+            return new ScheduledRecord(slicer.atMs(), slicer.topic(), slicer.key(), slicer.txn(), slicer.value());
         }
 
         @Override
         public void close() throws IOException {
-            in.close();
+            lines.close();
         }
     }
 }

@@ -84,8 +84,8 @@ public final class Replayer {
         ScheduleLag acknowledged = new ScheduleLag();
         ReplayTally tally = new ReplayTally();
         Publisher.Setup setup = new Publisher.Setup(
-                plan.producers(), plan.plainRecords() > 0, new LinkedHashSet<>(routes.values()), prefix,
-                transactionTimeoutMs(plan, opts.speed()), opts.parallelCommits(), !opts.speed().isMax(),
+                plan.producers(), plan.plainRecords() > 0, new LinkedHashSet<>(routes.values()), prefix + "-",
+                transactionTimeoutMs(plan.longestTransactionMs(), opts.speed()), opts.parallelCommits(), !opts.speed().isMax(),
                 opts.bootstrapServers(),
                 opts.kafkaProperties(), clock, lag, acknowledged);
 
@@ -151,11 +151,11 @@ public final class Replayer {
 
     /**
      * Long enough that the broker never aborts a transaction the scenario still holds open (hangs
-     * included). The broker caps it at its transaction.max.timeout.ms (15 minutes by default); a
+     * included), given the longest one in scenario time. The broker caps it at its transaction.max.timeout.ms (15 minutes by default); a
      * longer hang then fails at start with a message saying so.
      */
-    static long transactionTimeoutMs(ScenarioPlan plan, Speed speed) {
-        long longest = speed.isMax() ? 0 : (long) Math.ceil(plan.longestTransactionMs() / speed.factor());
+    static long transactionTimeoutMs(long longestTransactionMs, Speed speed) {
+        long longest = speed.isMax() ? 0 : (long) Math.ceil(longestTransactionMs / speed.factor());
         return Math.max(TRANSACTION_TIMEOUT_HEADROOM_MS, longest + TRANSACTION_TIMEOUT_HEADROOM_MS);
     }
 

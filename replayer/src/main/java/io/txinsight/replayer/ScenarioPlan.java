@@ -6,10 +6,7 @@ import io.txinsight.events.ScenarioFormatException;
 import io.txinsight.events.ScenarioReader;
 import io.txinsight.events.ScenarioRecord;
 import io.txinsight.events.TxnFate;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -105,20 +102,13 @@ public record ScenarioPlan(
         }
         Survey s = new Survey(from, to);
         boolean sliceable = true;
-        try (ScenarioReader reader = new ScenarioReader(file, codec);
-                BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (ScenarioReader reader = new ScenarioReader(file, codec)) {
             ScenarioRecord r;
             while ((r = reader.next()) != null) {
                 s.add(r, reader);
-                if (sliceable) {
-                    // Read the same line again, as text: is it exactly what ScenarioCodec writes for
-                    // this record? Then the event's text in it is the encoded value, byte for byte.
-                    String line;
-                    do {
-                        line = lines.readLine();
-                    } while (line != null && line.isBlank());
-                    sliceable = codec.toLine(r).equals(line);
-                }
+                // Is the line exactly what ScenarioCodec writes for this record? Then the event's
+                // text in it is the encoded value, byte for byte.
+                sliceable = sliceable && codec.toLine(r).equals(reader.line());
             }
         }
         if (from >= s.position) {

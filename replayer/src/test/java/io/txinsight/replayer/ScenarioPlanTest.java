@@ -26,6 +26,17 @@ class ScenarioPlanTest {
         return (ScenarioFormatException) org.assertj.core.api.Assertions.catchThrowable(() -> survey(s, 0, Long.MAX_VALUE));
     }
 
+    /** The survey rejects the file at this line and field, with a message that says all of what it is given. */
+    private void assertRejected(ScenarioFile s, long line, String field, String... says) {
+        ScenarioFormatException e = invalid(s);
+        assertThat(e.line()).isEqualTo(line);
+        assertThat(e.field()).isEqualTo(field);
+        assertThat(says).isNotEmpty();
+        for (String part : says) {
+            assertThat(e.getMessage()).contains(part);
+        }
+    }
+
     @Test
     void planCountsWhatTheReplayNeeds() throws Exception {
         ScenarioPlan plan = survey(new ScenarioFile()
@@ -74,55 +85,43 @@ class ScenarioPlanTest {
 
     @Test
     void aBadFieldIsNamed() {
-        ScenarioFormatException e = invalid(new ScenarioFile().plain(0, "a").line(
-                "{\"at_ms\":5,\"topic\":\"t\",\"key\":\"k\",\"raw\":\"x\",\"txn\":{\"producer\":\"p\",\"seq\":0,\"fate\":\"maybe\",\"end_ms\":9}}"));
-
-        assertThat(e.line()).isEqualTo(2);
-        assertThat(e.field()).isEqualTo("txn.fate");
-        assertThat(e.getMessage()).contains("expected commit, abort or hang");
+        assertRejected(new ScenarioFile().plain(0, "a").line(
+                "{\"at_ms\":5,\"topic\":\"t\",\"key\":\"k\",\"raw\":\"x\",\"txn\":{\"producer\":\"p\",\"seq\":0,\"fate\":\"maybe\",\"end_ms\":9}}"),
+                2, "txn.fate", "expected commit, abort or hang");
     }
 
     @Test
     void recordsGoingBackInTimeAreRejected() {
-        ScenarioFormatException e = invalid(new ScenarioFile().plain(100, "a").plain(50, "b"));
-
-        assertThat(e.line()).isEqualTo(2);
-        assertThat(e.field()).isEqualTo("at_ms");
+        assertRejected(new ScenarioFile().plain(100, "a").plain(50, "b"), 2, "at_ms",
+                "earlier than the previous record's 100");
     }
 
     @Test
     void aProducerStartingATransactionWhileItsPreviousIsOpenIsRejected() {
-        ScenarioFormatException e = invalid(new ScenarioFile()
-                .txn(100, "a", "p1", 0, COMMIT, 500)
-                .txn(200, "b", "p1", 1, COMMIT, 600));
-
-        assertThat(e.line()).isEqualTo(2);
-        assertThat(e.field()).isEqualTo("txn.seq");
-        assertThat(e.getMessage()).contains("open until 500 ms", "at most one open Kafka transaction");
+        assertRejected(new ScenarioFile()
+                        .txn(100, "a", "p1", 0, COMMIT, 500)
+                        .txn(200, "b", "p1", 1, COMMIT, 600),
+                2, "txn.seq", "open until 500 ms", "at most one open Kafka transaction");
     }
 
     @Test
     void aTransactionWithTwoFatesOrEndsIsRejected() {
-        ScenarioFormatException fate = invalid(new ScenarioFile()
-                .txn(100, "a", "p1", 0, COMMIT, 500)
-                .txn(200, "b", "p1", 0, ABORT, 500));
-        assertThat(fate.field()).isEqualTo("txn.fate");
-        assertThat(fate.getMessage()).contains("producer 'p1' transaction seq 0");
-
-        ScenarioFormatException end = invalid(new ScenarioFile()
-                .txn(100, "a", "p1", 0, COMMIT, 500)
-                .txn(200, "b", "p1", 0, COMMIT, 700));
-        assertThat(end.field()).isEqualTo("txn.end_ms");
+        assertRejected(new ScenarioFile()
+                        .txn(100, "a", "p1", 0, COMMIT, 500)
+                        .txn(200, "b", "p1", 0, ABORT, 500),
+                2, "txn.fate", "producer 'p1' transaction seq 0");
+        assertRejected(new ScenarioFile()
+                        .txn(100, "a", "p1", 0, COMMIT, 500)
+                        .txn(200, "b", "p1", 0, COMMIT, 700),
+                2, "txn.end_ms", "a transaction has one end");
     }
 
     @Test
     void aProducerGoingBackToAnEarlierTransactionIsRejected() {
-        ScenarioFormatException e = invalid(new ScenarioFile()
-                .txn(100, "a", "p1", 3, COMMIT, 150)
-                .txn(200, "b", "p1", 2, COMMIT, 300));
-
-        assertThat(e.field()).isEqualTo("txn.seq");
-        assertThat(e.getMessage()).contains("already moved on to seq 3");
+        assertRejected(new ScenarioFile()
+                        .txn(100, "a", "p1", 3, COMMIT, 150)
+                        .txn(200, "b", "p1", 2, COMMIT, 300),
+                2, "txn.seq", "already moved on to seq 3");
     }
 
     @Test

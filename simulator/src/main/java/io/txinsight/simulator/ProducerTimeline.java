@@ -61,13 +61,18 @@ final class ProducerTimeline {
         hangEnd = new long[producers];
         plannedHangs = new ArrayDeque[producers];
         for (int i = 0; i < producers; i++) {
-            ids[i] = "p" + i;
+            ids[i] = producerId(i);
             phase[i] = i * window / producers;
             currentWindow[i] = Long.MIN_VALUE;
             seq[i] = -1;
             plannedHangs[i] = new ArrayDeque<>();
         }
         planHangs(p, rng);
+    }
+
+    /** The name of producer {@code index}: p0, p1, … */
+    static String producerId(int index) {
+        return "p" + index;
     }
 
     /** Hangs run one after another, spread over the middle of the span, on rotating producers. */

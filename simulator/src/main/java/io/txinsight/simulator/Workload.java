@@ -11,8 +11,10 @@ import io.txinsight.simulator.model.PlannedTransaction;
 import io.txinsight.simulator.model.TransactionPlanner;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
@@ -43,6 +45,20 @@ public final class Workload {
 
     public SimulationParams params() {
         return params;
+    }
+
+    /** The Kafka producers the records' transactions name (p0, p1, …). */
+    public Set<String> producers() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < params.producers(); i++) {
+            ids.add(ProducerTimeline.producerId(i));
+        }
+        return ids;
+    }
+
+    /** The longest any Kafka transaction stays open: a producer's span, or a hang. */
+    public long longestKafkaTransactionMs() {
+        return params.hangs() > 0 ? Math.max(params.kafkaTxnMs(), params.hangMs()) : params.kafkaTxnMs();
     }
 
     /** How many business transactions the run is expected to start (exact with a count). */

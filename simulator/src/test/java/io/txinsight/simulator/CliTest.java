@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** The command line: it teaches, it refuses impossible parameters with a useful message, it works. */
@@ -38,64 +42,38 @@ class CliTest {
         return run(args.toArray(String[]::new));
     }
 
-    @Test
-    void negativeRateIsRefused() {
-        assertThat(generate("--rate", "-3")).isEqualTo(2);
-        assertThat(err.toString()).contains("--rate is -3.0; it must be a positive number of transactions per second");
+    /** Parameters that cannot work: exit status 2, a message that names the option and what to do, no files. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impossibleParameters")
+    void impossibleParametersAreRefusedWithWhatToDo(List<String> args, List<String> says) {
+        assertThat(generate(args.toArray(String[]::new))).isEqualTo(2);
+        assertThat(err.toString()).contains(says);
         assertThat(Files.exists(dir.resolve("s"))).isFalse();
     }
 
-    @Test
-    void sharesMustBeProbabilities() {
-        assertThat(generate("--failed", "1.5", "--aborts", "-0.1")).isEqualTo(2);
-        assertThat(err.toString())
-                .contains("--failed is 1.5; a share is a probability between 0 and 1")
-                .contains("--aborts is -0.1; a share is a probability between 0 and 1");
+    static Stream<Arguments> impossibleParameters() {
+        return Stream.of(
+                refused(List.of("--rate", "-3"), "--rate is -3.0; it must be a positive number of transactions per second"),
+                refused(List.of("--failed", "1.5", "--aborts", "-0.1"),
+                        "--failed is 1.5; a share is a probability between 0 and 1",
+                        "--aborts is -0.1; a share is a probability between 0 and 1"),
+                refused(List.of("--stuck-timeout", "0s"), "--stuck-timeout is 0 ms; it must be positive"),
+                refused(List.of("--stuck", "0.1", "--count", "100", "--rate", "50"),
+                        "--stuck: stuck transactions need at least", "raise --count or --duration"),
+                refused(List.of("--preset", "stuck", "--outliers", "0.6", "--stuck", "0.5"), "their sum must be at most 1"),
+                refused(List.of("--preset", "hanging", "--producers", "1"), "--hangs needs --producers of at least 2"),
+                refused(List.of("--count", "10", "--duration", "10s", "--rate", "5"), "give at most two"),
+                refused(List.of("--duration", "5x"),
+                        "'5x' is not a duration; write a number and a unit: 500ms, 10s, 5m, 1h, 2d"),
+                // One rule on every command: a number without a unit is a question, not milliseconds.
+                refused(List.of("--abort-grace", "750"), "'750' is not a duration (a unit is required: 750s or 750ms?)"),
+                refused(List.of("--type-mix", "payment=1,lottery=2"), "unknown type 'lottery'", "payment, transfer"),
+                refused(List.of("--preset", "nope"), "unknown preset 'nope'; known presets: high_throughput"),
+                refused(List.of("--start-time", "2026-01-01 00:00"), "not an ISO-8601 time with a zone"));
     }
 
-    @Test
-    void stuckTimeoutMustBePositive() {
-        assertThat(generate("--stuck-timeout", "0s")).isEqualTo(2);
-        assertThat(err.toString()).contains("--stuck-timeout is 0 ms; it must be positive");
-    }
-
-    @Test
-    void troublesThatCannotFitAreExplained() {
-        assertThat(generate("--stuck", "0.1", "--count", "100", "--rate", "50")).isEqualTo(2);
-        assertThat(err.toString()).contains("--stuck: stuck transactions need at least").contains("raise --count or --duration");
-    }
-
-    @Test
-    void troubleSharesAddUpToAtMostOne() {
-        assertThat(generate("--preset", "stuck", "--outliers", "0.6", "--stuck", "0.5")).isEqualTo(2);
-        assertThat(err.toString()).contains("their sum must be at most 1");
-    }
-
-    @Test
-    void hangsNeedASecondProducer() {
-        assertThat(generate("--preset", "hanging", "--producers", "1")).isEqualTo(2);
-        assertThat(err.toString()).contains("--hangs needs --producers of at least 2");
-    }
-
-    @Test
-    void countDurationAndRateTogetherAreOverdetermined() {
-        assertThat(generate("--count", "10", "--duration", "10s", "--rate", "5")).isEqualTo(2);
-        assertThat(err.toString()).contains("give at most two");
-    }
-
-    @Test
-    void badValuesAreNamed() {
-        assertThat(generate("--duration", "5x")).isEqualTo(2);
-        assertThat(err.toString()).contains("'5x' is not a duration; write a number and a unit: 500ms, 10s, 5m, 1h, 2d");
-
-        assertThat(generate("--type-mix", "payment=1,lottery=2")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown type 'lottery'").contains("payment, transfer");
-
-        assertThat(generate("--preset", "nope")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown preset 'nope'; known presets: high_throughput");
-
-        assertThat(generate("--start-time", "2026-01-01 00:00")).isEqualTo(2);
-        assertThat(err.toString()).contains("not an ISO-8601 time with a zone");
+    private static Arguments refused(List<String> args, String... says) {
+        return Arguments.of(args, List.of(says));
     }
 
     @Test
@@ -164,7 +142,7 @@ class CliTest {
     @Test
     void durationsReadUnits() {
         ModelOptions model = new ModelOptions();
-        new CommandLine(model).parseArgs("--stuck-timeout", "1.5m", "--abort-grace", "750", "--hang-for", "PT20S",
+        new CommandLine(model).parseArgs("--stuck-timeout", "1.5m", "--abort-grace", "750ms", "--hang-for", "PT20S",
                 "--burst-window", "2s", "--kafka-txn-span", "250ms");
         SimulationParams p = model.resolve(false, null);
         assertThat(p.stuckTimeoutMs()).isEqualTo(90_000);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,47 +135,52 @@ public final class ReportCli implements Callable<Integer> {
         }
         stats.finish();
 
-        Path truthPath = truthFile != null ? truthFile : beside(dir, target, TRUTH_FILE);
-        Truth truthRead = null;
-        if (truthPath != null) {
-            try {
-                truthRead = Truth.read(truthPath);
-                if (truthRead.transactions() == null) {
-                    throw new IOException("it lists no transactions");
-                }
-            } catch (IOException e) {
-                warnings.println("report: leaving out the truth: " + truthPath + " is not a truth file: " + e.getMessage());
-                truthRead = null;
-                truthPath = null;
-            }
-        }
-        Path validationPath = validationFile != null ? validationFile : beside(dir, target, ValidationFile.FILE_NAME);
-        ValidationFile validationRead = null;
-        if (validationPath != null) {
-            try {
-                validationRead = ValidationFile.read(validationPath);
-                if (validationRead.validation() == null) {
-                    throw new IOException("it holds no validation");
-                }
-            } catch (IOException e) {
-                warnings.println("report: leaving out the validation: " + validationPath
-                        + " is not a validation file: " + e.getMessage());
-                validationRead = null;
-                validationPath = null;
-            }
-        }
+        Attachment<Truth> truth = attach(truthFile != null ? truthFile : beside(dir, target, TRUTH_FILE), "truth",
+                Truth::read, t -> t.transactions() != null, "it lists no transactions", warnings);
+        Attachment<ValidationFile> validation = attach(
+                validationFile != null ? validationFile : beside(dir, target, ValidationFile.FILE_NAME), "validation",
+                ValidationFile::read, v -> v.validation() != null, "it holds no validation", warnings);
 
         String html = new ReportPage().render(stats, new ReportPage.Context(
                 eventsFile.toString(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                truthRead, truthPath == null ? null : truthPath.toString(),
-                validationRead, validationPath == null ? null : validationPath.toString()));
+                truth.content(), truth.shownPath(), validation.content(), validation.shownPath()));
         Files.createDirectories(target);
         Path report = target.resolve(REPORT_FILE);
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         Files.write(report, bytes);
-        return new Rendered(report, bytes.length, stats.records(), stats.transactions(), truthPath, validationPath,
+        return new Rendered(report, bytes.length, stats.records(), stats.transactions(), truth.path(), validation.path(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A file the report shows beside the events (truth, validation), or nothing: both null. */
+    private record Attachment<T>(Path path, T content) {
+        String shownPath() {
+            return path == null ? null : path.toString();
+        }
+    }
+
+    /** Reads {@code path} (null: there is none) as a {@code what} file; one that cannot be read is left out with a warning. */
+    private static <T> Attachment<T> attach(Path path, String what, Format<T> format, Predicate<T> complete,
+            String incomplete, PrintWriter warnings) {
+        if (path == null) {
+            return new Attachment<>(null, null);
+        }
+        try {
+            T content = format.read(path);
+            if (!complete.test(content)) {
+                throw new IOException(incomplete);
+            }
+            return new Attachment<>(path, content);
+        } catch (IOException e) {
+            warnings.println("report: leaving out the " + what + ": " + path + " is not a " + what + " file: " + e.getMessage());
+            return new Attachment<>(null, null);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Format<T> {
+        T read(Path file) throws IOException;
     }
 
     /** The first of the usual places that holds {@code name}, or null. */

@@ -2,10 +2,10 @@ package io.txinsight.job.metrics;
 
 import static io.txinsight.job.metrics.MetricNames.*;
 
+import io.txinsight.events.DeadLetter;
 import io.txinsight.events.EventType;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.View;
-import io.txinsight.job.sources.ViewDeserializer;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class ReadMetrics {
         for (Rejection.Reason r : Rejection.Reason.values()) {
             malformedCounter(r.name());
         }
-        malformedCounter(ViewDeserializer.DECODER_ERROR);
+        malformedCounter(DeadLetter.DECODER_ERROR);
         this.deadLettered = view == View.MONITOR ? root.counter(DEAD_LETTERED) : null;
     }
 

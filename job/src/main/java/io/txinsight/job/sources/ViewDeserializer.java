@@ -20,13 +20,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>It never throws. A Flink source that throws on a record fails the job, restarts it, meets
  * the same record again and fails again: one bad record would stop the whole view. Even an
- * unexpected error inside the codec becomes a dead letter ({@link #DECODER_ERROR}).
+ * unexpected error inside the codec becomes a dead letter ({@link DeadLetter#DECODER_ERROR}).
  */
 public class ViewDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
     private static final long serialVersionUID = 1L;
 
-    /** Dead-letter reason for an error the codec did not foresee (a bug, not bad input). */
-    public static final String DECODER_ERROR = "DECODER_ERROR";
     /** Characters of the value kept readable in {@link DeadLetter#valuePreview()}. */
     public static final int PREVIEW_CHARS = 512;
 
@@ -63,7 +61,7 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
             return DecodedRecord.deadLetter(deadLetter(record, r.reason().name(), r.field(), r.message()));
         } catch (RuntimeException e) {
             return DecodedRecord.deadLetter(deadLetter(
-                    record, DECODER_ERROR, null, "the decoder failed on this record: " + e));
+                    record, DeadLetter.DECODER_ERROR, null, "the decoder failed on this record: " + e));
         }
     }
 
