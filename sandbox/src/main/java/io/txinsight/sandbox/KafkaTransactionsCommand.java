@@ -102,7 +102,7 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
         @Override
         public Long convert(String value) {
             try {
-                return Durations.toMillis(value, Durations.BareNumber.REJECTED);
+                return Durations.toMillis(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
