@@ -2,7 +2,7 @@ package io.txinsight.sandbox;
 
 import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.events.Truth;
-import io.txinsight.job.DurationParser;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.JobOptions;
 import io.txinsight.job.TxInsightJob;
 import io.txinsight.replayer.ReplayOptions;
@@ -60,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final String EVENTS_TOPIC = "txn-events";
     private static final Pattern COMPLETED_CHECKPOINTS = Pattern.compile("\"completed\":(\\d+)");
 
-    @Option(names = "--duration", defaultValue = "0", converter = DurationParser.class,
+    @Option(names = "--duration", defaultValue = "0", converter = JobOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 60s, 5m) and print the validation table; 0 runs until Ctrl-C (default).")
     long durationMs;
 
@@ -76,7 +76,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port on 127.0.0.1; 0 picks a free one (default).")
     int kafkaPort;
 
-    @Option(names = "--summary-every", defaultValue = "5s", converter = DurationParser.class,
+    @Option(names = "--summary-every", defaultValue = "5s", converter = JobOptions.DurationConverter.class,
             description = "How often to print the live summary (default: ${DEFAULT-VALUE}).")
     long summaryEveryMs;
 
@@ -132,18 +132,19 @@ public final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(1, "txn-alerts", "txn-dead-letters");
             say("Kafka is up at " + kafka.bootstrapServers() + " (topics txn-events, txn-outcomes, txn-alerts, txn-dead-letters)");
 
-            JobOptions options = JobOptions.parse(
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--topics", EVENTS_TOPIC,
-                    "--stuck-timeout", DurationParser.format(base.stuckTimeoutMs()),
-                    "--abort-grace", DurationParser.format(base.abortGraceMs()),
-                    "--out-of-orderness", DurationParser.format(base.outOfOrdernessMs()),
-                    "--outlier-factor", String.valueOf(base.outlierFactor()),
-                    "--retention", "5m",
-                    "--checkpoint-interval", "5s",
-                    "--parallelism", String.valueOf(parallelism),
-                    "--job-name", "txinsight-demo");
-            job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism), options);
+            JobConfig config = JobConfig.DEFAULTS
+                    .withBootstrapServers(kafka.bootstrapServers())
+                    .withTopics(EVENTS_TOPIC)
+                    .withTracker(JobConfig.DEFAULTS.tracker()
+                            .withStuckTimeoutMs(base.stuckTimeoutMs())
+                            .withAbortGraceMs(base.abortGraceMs())
+                            .withOutlierFactor(base.outlierFactor())
+                            .withRetentionMs(300_000))
+                    .withOutOfOrdernessMs(base.outOfOrdernessMs())
+                    .withCheckpointIntervalMs(5_000)
+                    .withParallelism(parallelism)
+                    .withJobName("txinsight-demo");
+            job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism), config);
             awaitRunning(job);
             awaitFirstCheckpoint(job, webPort);
             say("The job is running. Flink web UI: http://localhost:" + webPort

@@ -1,6 +1,6 @@
 package io.txinsight.sandbox;
 
-import io.txinsight.job.DurationParser;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.JobOptions;
 import io.txinsight.job.TxInsightJob;
 import java.net.URI;
@@ -35,7 +35,7 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus endpoint port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--summary-every", defaultValue = "5s", converter = DurationParser.class,
+    @Option(names = "--summary-every", defaultValue = "5s", converter = JobOptions.DurationConverter.class,
             description = "How often to print the live summary; 0 for never (default: ${DEFAULT-VALUE}).")
     long summaryEveryMs;
 
@@ -59,8 +59,9 @@ public final class JobCommand implements Callable<Integer> {
             awaitQuietly(stopped, 60);
         }, "job-ctrl-c"));
         try {
+            JobConfig config = options.config();
             JobClient client = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir,
-                    options.parallelism() > 0 ? options.parallelism() : 2), options);
+                    config.parallelism() > 0 ? config.parallelism() : 2), config);
             System.out.println("txinsight job " + client.getJobID() + " is running: Flink web UI http://localhost:" + webPort
                     + ", metrics http://localhost:" + metricsPort + "/metrics. Ctrl-C stops it.");
             LiveSummary summary = new LiveSummary(URI.create("http://localhost:" + metricsPort + "/metrics"), System.out);

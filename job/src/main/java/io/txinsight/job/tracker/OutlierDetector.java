@@ -41,7 +41,7 @@ final class OutlierDetector {
 
     static OutlierDetector of(TrackerSettings settings) {
         return new OutlierDetector(
-                settings.outlierFactor, settings.outlierWarmup, settings.sloByTypeMs, DEFAULT_MAX_TYPES);
+                settings.outlierFactor(), settings.outlierWarmup(), settings.sloByTypeMs(), DEFAULT_MAX_TYPES);
     }
 
     /** A detector that keeps nothing: reads past another subtask's medians on restore. */

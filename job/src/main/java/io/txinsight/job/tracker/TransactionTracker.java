@@ -170,7 +170,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         memory = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("tracker-memory", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         outliers = OutlierDetector.of(settings);
-        recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory);
+        recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory());
         if (context.isRestored()) {
             TaskInfo task = getRuntimeContext().getTaskInfo();
             TrackerMemory.restore(memory.get(), task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
@@ -425,14 +425,14 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             return true;
         }
         if (phase == TxnState.Phase.TENTATIVELY_CLOSED
-                && now >= plus(s.closeTs, settings.abortGraceMs)
+                && now >= plus(s.closeTs, settings.abortGraceMs())
                 && committedView.hasPassed(s.closeTopic, s.closePartition, s.closeOffset)) {
             finish(s, outcome(s, ctx, Outcome.State.ABORTED, null, null, false, now), ctx, out);
             metrics.aborted(s.txnType);
             return true;
         }
         long lastSeen = phase == TxnState.Phase.OPEN ? s.lastEventTs : Math.max(s.lastEventTs, s.closeTs);
-        long expiresAt = plus(lastSeen, settings.retentionMs);
+        long expiresAt = plus(lastSeen, settings.retentionMs());
         if (now >= expiresAt) {
             finish(s, outcome(s, ctx, Outcome.State.EXPIRED, null, null, false, now), ctx, out);
             metrics.expired(s.txnType);
@@ -486,11 +486,11 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
 
     /** The first abort check is at close + grace; later ones on a grid of abortRecheckMs after it. */
     private long nextAbortCheck(TxnState s, long now) {
-        long first = plus(s.closeTs, settings.abortGraceMs);
+        long first = plus(s.closeTs, settings.abortGraceMs());
         if (now < first) {
             return first;
         }
-        long every = Math.max(1, settings.abortRecheckMs);
+        long every = Math.max(1, settings.abortRecheckMs());
         return plus(first, ((now - first) / every + 1) * every);
     }
 

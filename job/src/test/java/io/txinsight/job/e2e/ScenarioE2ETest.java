@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.txinsight.events.Truth;
-import io.txinsight.job.JobOptions;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.TxInsightJob;
+import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.replayer.ReplayOptions;
 import io.txinsight.replayer.ReplaySummary;
 import io.txinsight.replayer.Replayer;
@@ -114,24 +115,22 @@ class ScenarioE2ETest {
         kafka.createTopic(topic, 3);
         kafka.createTopics(2, outcomes, alerts, deadLetters);
 
-        JobOptions options = JobOptions.parse(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--topics", topic,
-                "--starting-offsets", "earliest",
-                "--monitor-group-id", name + "-monitor",
-                "--committed-group-id", name + "-committed",
-                "--stuck-timeout", timing.stuckTimeoutMs() + "ms",
-                "--abort-grace", timing.abortGraceMs() + "ms",
-                "--out-of-orderness", timing.outOfOrdernessMs() + "ms",
-                "--outlier-factor", String.valueOf(timing.outlierFactor()),
-                "--outcomes-topic", outcomes,
-                "--alerts-topic", alerts,
-                "--dead-letter-topic", deadLetters,
-                "--checkpoint-interval", "1s",
-                "--parallelism", "2",
-                "--transactional-id-prefix", "e2e-" + name,
-                "--job-name", "e2e-" + name);
-        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), options);
+        JobConfig config = JobConfig.DEFAULTS
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopics(topic)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withGroupIds(name + "-monitor", name + "-committed")
+                .withTracker(JobConfig.DEFAULTS.tracker()
+                        .withStuckTimeoutMs(timing.stuckTimeoutMs())
+                        .withAbortGraceMs(timing.abortGraceMs())
+                        .withOutlierFactor(timing.outlierFactor()))
+                .withOutOfOrdernessMs(timing.outOfOrdernessMs())
+                .withOutputTopics(outcomes, alerts, deadLetters)
+                .withCheckpointIntervalMs(1_000)
+                .withParallelism(2)
+                .withTransactionalIdPrefix("e2e-" + name)
+                .withJobName("e2e-" + name);
+        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
         JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), outcomes, alerts, deadLetters);
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> job.getJobStatus().get() == JobStatus.RUNNING);
