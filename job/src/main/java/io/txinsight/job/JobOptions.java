@@ -5,7 +5,6 @@ import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,9 +26,8 @@ import picocli.CommandLine.Option;
  * turns any mistake into an {@link InvalidOptionsException} whose message names the option and
  * says what to write instead.
  *
- * <p>Options with a free-form suffix ({@code --kafka.<key>=<value>},
- * {@code --stuck-timeout.<type>=<duration>}, {@code --slo.<type>=<duration>}) are rewritten to
- * picocli map options before parsing; both {@code --kafka.k=v} and {@code --kafka.k v} work.
+ * <p>Options with a free-form suffix ({@code --kafka.<key>=<value>}, …) are rewritten to picocli
+ * map options before parsing ({@link SuffixedOptions}).
  */
 @Command(
         name = "txinsight-job",
@@ -209,7 +207,7 @@ public final class JobOptions {
         JobOptions o = new JobOptions();
         CommandLine cl = commandLine(o);
         try {
-            cl.parseArgs(rewriteSuffixedOptions(args));
+            cl.parseArgs(SuffixedOptions.rewrite(args));
         } catch (CommandLine.ParameterException e) {
             throw new InvalidOptionsException(e.getMessage());
         }
@@ -232,42 +230,6 @@ public final class JobOptions {
                 .setDefaultValueProvider(new Defaults())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUnmatchedOptionsArePositionalParams(false);
-    }
-
-    /**
-     * {@code --kafka.k=v} and {@code --kafka.k v} become {@code --kafka. k=v}: picocli knows only
-     * fixed option names.
-     */
-    static String[] rewriteSuffixedOptions(String[] args) {
-        List<String> out = new ArrayList<>(args.length + 4);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String prefix = suffixedPrefix(a);
-            if (prefix == null) {
-                out.add(a);
-                continue;
-            }
-            String rest = a.substring(prefix.length());
-            if (!rest.contains("=") && i + 1 < args.length) {
-                rest = rest + "=" + args[++i];
-            }
-            if (rest.isEmpty() || rest.startsWith("=") || !rest.contains("=")) {
-                throw new InvalidOptionsException(
-                        "option '" + a + "' needs a name and a value, like " + prefix + "<name>=<value>");
-            }
-            out.add(prefix.equals(KAFKA) ? KAFKA_OPTION : prefix.equals(SLO_OF) ? SLO_OF_OPTION : STUCK_TIMEOUT_OF_OPTION);
-            out.add(rest);
-        }
-        return out.toArray(new String[0]);
-    }
-
-    private static String suffixedPrefix(String arg) {
-        for (String p : new String[] {KAFKA, STUCK_TIMEOUT_OF, SLO_OF}) {
-            if (arg.startsWith(p)) {
-                return p;
-            }
-        }
-        return null;
     }
 
     private void validate() {
@@ -299,7 +261,7 @@ public final class JobOptions {
                 "--outcomes-topic", "the outcomes, alerts and dead-letter topics must be three different topics");
 
         for (String key : kafka.keySet()) {
-            String why = reservedKafkaKey(key);
+            String why = KafkaClientProperties.whyReserved(key);
             if (why != null) {
                 throw invalid(KAFKA + key, why);
             }
@@ -370,27 +332,6 @@ public final class JobOptions {
             }
         });
         return Map.copyOf(out);
-    }
-
-    static String reservedKafkaKey(String key) {
-        switch (key) {
-            case "bootstrap.servers":
-                return "is set by --bootstrap-servers";
-            case "group.id":
-                return "is set by --monitor-group-id and --committed-group-id";
-            case "isolation.level":
-                return "cannot be changed: the monitor view reads read_uncommitted and the committed view "
-                        + "read_committed; that difference is how aborts are detected";
-            case "transactional.id":
-                return "is derived from --transactional-id-prefix";
-            case "key.deserializer":
-            case "value.deserializer":
-            case "key.serializer":
-            case "value.serializer":
-                return "cannot be changed: the job reads and writes raw bytes itself";
-            default:
-                return null;
-        }
     }
 
     private static void require(boolean ok, String option, String problem) {

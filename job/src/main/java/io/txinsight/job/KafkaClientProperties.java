@@ -16,6 +16,31 @@ final class KafkaClientProperties {
 
     private KafkaClientProperties() {}
 
+    /**
+     * Why users may not set {@code key}: the job sets it from an option of its own or depends on
+     * its value; null when they may.
+     */
+    static String whyReserved(String key) {
+        switch (key) {
+            case "bootstrap.servers":
+                return "is set by --bootstrap-servers";
+            case "group.id":
+                return "is set by --monitor-group-id and --committed-group-id";
+            case "isolation.level":
+                return "cannot be changed: the monitor view reads read_uncommitted and the committed view "
+                        + "read_committed; that difference is how aborts are detected";
+            case "transactional.id":
+                return "is derived from --transactional-id-prefix";
+            case "key.deserializer":
+            case "value.deserializer":
+            case "key.serializer":
+            case "value.serializer":
+                return "cannot be changed: the job reads and writes raw bytes itself";
+            default:
+                return null;
+        }
+    }
+
     static Map<String, String> forViews(Map<String, String> properties) {
         return side(properties, true);
     }
