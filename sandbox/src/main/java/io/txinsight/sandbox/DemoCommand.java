@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
             Ports.requireFree(kafkaPort, "Kafka", "--kafka-port");
             EmbeddedKafkaBroker kafka = stack.startKafka(kafkaPort, config);
             say("Kafka is up at " + kafka.bootstrapServers() + " (topics "
-                    + String.join(", ", LocalStack.topics(config)) + ")");
+                    + String.join(", ", LocalStack.topics(config).stream().map(TopicSpec::name).toList()) + ")");
             config = config.withBootstrapServers(kafka.bootstrapServers());
 
             stack.startJob(config);

@@ -100,16 +100,20 @@ final class LocalStack implements AutoCloseable {
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(port, java.util.Map.of());
         started.push(new Part("Kafka", kafka));
         kafka.handShutdownToCaller();
-        kafka.createTopics(EVENT_PARTITIONS, config.input().topics().toArray(new String[0]));
-        kafka.createTopics(OUTCOME_PARTITIONS, config.outputs().outcomesTopic());
-        kafka.createTopics(1, config.outputs().alertsTopic(), config.outputs().deadLetterTopic());
+        topics(config).forEach(t -> kafka.createTopic(t.name(), t.partitions()));
         return kafka;
     }
 
-    /** The topics {@link #startKafka} creates, for messages. */
-    static List<String> topics(JobConfig config) {
-        List<String> topics = new ArrayList<>(config.input().topics());
-        topics.addAll(config.outputs().topics());
+    /**
+     * The topics of a local Kafka for the job: a few partitions for the events and outcomes, so
+     * the job's parallelism shows; one for the alerts and dead letters, which are few.
+     */
+    static List<TopicSpec> topics(JobConfig config) {
+        List<TopicSpec> topics = new ArrayList<>();
+        config.input().topics().forEach(t -> topics.add(new TopicSpec(t, EVENT_PARTITIONS)));
+        topics.add(new TopicSpec(config.outputs().outcomesTopic(), OUTCOME_PARTITIONS));
+        topics.add(new TopicSpec(config.outputs().alertsTopic(), 1));
+        topics.add(new TopicSpec(config.outputs().deadLetterTopic(), 1));
         return topics;
     }
 
