@@ -16,33 +16,11 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    /**
-     * How a number without a unit is read: there is one rule now, {@link #REJECTED}.
-     *
-     * @deprecated kept only so that callers of {@link #toMillis(String, BareNumber)} compile; use
-     *     {@link #toMillis(String)}
-     */
-    @Deprecated(forRemoval = true)
-    public enum BareNumber {
-        /** An error that suggests the units ("5" is ambiguous: 5 s or 5 ms?). */
-        REJECTED
-    }
-
     private static final Pattern WITH_UNIT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
     private static final Pattern BARE = Pattern.compile("\\d+(?:\\.\\d+)?");
     private static final String FORMS = "write a number and a unit: 500ms, 10s, 5m, 1h, 2d (or ISO-8601 such as PT30S)";
 
     private Durations() {}
-
-    /**
-     * Milliseconds.
-     *
-     * @deprecated there is one rule for bare numbers; use {@link #toMillis(String)}
-     */
-    @Deprecated(forRemoval = true)
-    public static long toMillis(String value, BareNumber bare) {
-        return toMillis(value);
-    }
 
     /**
      * Milliseconds.

@@ -1,34 +1,33 @@
 package io.txinsight.job;
 
-import io.txinsight.job.sinks.KafkaOutputs;
-import io.txinsight.job.sources.KafkaInput;
+import io.txinsight.events.Durations;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The job's command line. Every option has a default, so {@code flink run txinsight-job.jar} alone
- * tracks {@code txn-events} on {@code localhost:9092}. {@link #parse} turns any mistake into an
- * {@link InvalidOptionsException} whose message names the option and says what to write instead.
+ * The job's command line: it declares the options, validates them and produces a {@link JobConfig}.
+ * Every option has a default, taken from {@link JobConfig#DEFAULTS}, so {@code flink run
+ * txinsight-job.jar} alone tracks {@code txn-events} on {@code localhost:9092}. {@link #parse}
+ * turns any mistake into an {@link InvalidOptionsException} whose message names the option and
+ * says what to write instead.
  *
- * <p>Options with a free-form suffix ({@code --kafka.<key>=<value>},
- * {@code --stuck-timeout.<type>=<duration>}, {@code --slo.<type>=<duration>}) are rewritten to
- * picocli map options before parsing; both {@code --kafka.k=v} and {@code --kafka.k v} work.
+ * <p>Options with a free-form suffix ({@code --kafka.<key>=<value>}, …) are rewritten to picocli
+ * map options before parsing ({@link SuffixedOptions}).
  */
 @Command(
         name = "txinsight-job",
@@ -72,11 +71,11 @@ public final class JobOptions {
 
     // --- input --------------------------------------------------------------------------------
 
-    @Option(names = "--bootstrap-servers", paramLabel = "<host:port,...>", defaultValue = "localhost:9092",
+    @Option(names = "--bootstrap-servers", paramLabel = "<host:port,...>",
             description = "Kafka cluster to read the business events from and write the outputs to.")
     private String bootstrapServers;
 
-    @Option(names = "--topics", paramLabel = "<topic,...>", split = ",", defaultValue = "txn-events",
+    @Option(names = "--topics", paramLabel = "<topic,...>", split = ",",
             description = "Topics carrying the business events (comma-separated). Ignored when --topic-pattern is given.")
     private List<String> topics;
 
@@ -85,15 +84,15 @@ public final class JobOptions {
                     + "It must not match the output topics.")
     private String topicPattern;
 
-    @Option(names = "--monitor-group-id", paramLabel = "<id>", defaultValue = "txinsight-monitor",
+    @Option(names = "--monitor-group-id", paramLabel = "<id>",
             description = "Consumer group of the monitor (read_uncommitted) view; offsets are committed on checkpoints.")
     private String monitorGroupId;
 
-    @Option(names = "--committed-group-id", paramLabel = "<id>", defaultValue = "txinsight-committed",
+    @Option(names = "--committed-group-id", paramLabel = "<id>",
             description = "Consumer group of the committed (read_committed) view; must differ from the monitor's.")
     private String committedGroupId;
 
-    @Option(names = "--starting-offsets", paramLabel = "<earliest|latest|committed>", defaultValue = "committed",
+    @Option(names = "--starting-offsets", paramLabel = "<earliest|latest|committed>",
             converter = StartingOffsetsParser.class,
             description = "Where both views start without a checkpoint or savepoint: the beginning, only new records, "
                     + "or the group's committed offsets (the beginning for a partition the group never read).")
@@ -109,7 +108,7 @@ public final class JobOptions {
 
     // --- tracking -----------------------------------------------------------------------------
 
-    @Option(names = "--stuck-timeout", paramLabel = "<duration>", defaultValue = "60s", converter = DurationParser.class,
+    @Option(names = "--stuck-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "A transaction with no event for this long (event time) is stuck and raises an alert.")
     private long stuckTimeoutMs;
 
@@ -118,36 +117,36 @@ public final class JobOptions {
             description = "Stuck timeout of one transaction type, e.g. --stuck-timeout.settlement=15m. Repeat as needed.")
     private Map<String, String> stuckTimeoutByType = new LinkedHashMap<>();
 
-    @Option(names = "--abort-grace", paramLabel = "<duration>", defaultValue = "5s", converter = DurationParser.class,
+    @Option(names = "--abort-grace", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "How long past a close the committed view may take to show it before the transaction can be "
                     + "declared aborted (and only with evidence that the committed view has passed it).")
     private long abortGraceMs;
 
-    @Option(names = "--abort-recheck", paramLabel = "<duration>", defaultValue = "1s", converter = DurationParser.class,
+    @Option(names = "--abort-recheck", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "How often a tentatively closed transaction looks again for that evidence.")
     private long abortRecheckMs;
 
-    @Option(names = "--out-of-orderness", paramLabel = "<duration>", defaultValue = "2s", converter = DurationParser.class,
+    @Option(names = "--out-of-orderness", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "How far event times may run out of order; the monitor clock trails the newest event by this much.")
     private long outOfOrdernessMs;
 
-    @Option(names = "--idle-advance-after", paramLabel = "<duration>", defaultValue = "2s",
-            converter = DurationParser.class,
+    @Option(names = "--idle-advance-after", paramLabel = "<duration>",
+            converter = DurationConverter.class,
             description = "After this much silence on a partition, the monitor clock advances with the wall clock "
                     + "(never ahead of it), so stuck alerts fire even when every producer has died. Raise it for large "
                     + "catch-ups under backpressure.")
     private long idleAdvanceAfterMs;
 
-    @Option(names = "--retention", paramLabel = "<duration>", defaultValue = "1h", converter = DurationParser.class,
+    @Option(names = "--retention", paramLabel = "<duration>", converter = DurationConverter.class,
             description = "A transaction with no event for this long leaves the job's state with an expired outcome. "
                     + "Must exceed every stuck timeout.")
     private long retentionMs;
 
-    @Option(names = "--outlier-factor", paramLabel = "<x>", defaultValue = "4.0",
+    @Option(names = "--outlier-factor", paramLabel = "<x>",
             description = "A closed transaction slower than this many times the running median of its type is an outlier.")
     private double outlierFactor;
 
-    @Option(names = "--outlier-warmup", paramLabel = "<n>", defaultValue = "20",
+    @Option(names = "--outlier-warmup", paramLabel = "<n>",
             description = "Closed transactions of a type needed before its median is trusted.")
     private int outlierWarmup;
 
@@ -159,39 +158,38 @@ public final class JobOptions {
 
     // --- output -------------------------------------------------------------------------------
 
-    @Option(names = "--outcomes-topic", paramLabel = "<topic>", defaultValue = "txn-outcomes",
+    @Option(names = "--outcomes-topic", paramLabel = "<topic>",
             description = "One JSON outcome per finished transaction (closed, aborted, expired), key = txn_id.")
     private String outcomesTopic;
 
-    @Option(names = "--alerts-topic", paramLabel = "<topic>", defaultValue = "txn-alerts",
+    @Option(names = "--alerts-topic", paramLabel = "<topic>",
             description = "One JSON alert per transaction that goes stuck, key = txn_id.")
     private String alertsTopic;
 
-    @Option(names = "--dead-letter-topic", paramLabel = "<topic>", defaultValue = "txn-dead-letters",
+    @Option(names = "--dead-letter-topic", paramLabel = "<topic>",
             description = "Records that are not valid business events, with the reason and the original bytes.")
     private String deadLetterTopic;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "<duration>", defaultValue = "10s",
-            converter = DurationParser.class,
+    @Option(names = "--checkpoint-interval", paramLabel = "<duration>",
+            converter = DurationConverter.class,
             description = "Checkpoint every so often; outputs are then exactly-once and visible to read_committed "
                     + "readers at each checkpoint. 0 leaves checkpointing as the cluster configures it (outputs are "
                     + "at-least-once if it is off).")
     private long checkpointIntervalMs;
 
-    @Option(names = "--parallelism", paramLabel = "<n>", defaultValue = "0",
+    @Option(names = "--parallelism", paramLabel = "<n>",
             description = "Parallelism of the job; 0 keeps the cluster's default (or flink run -p).")
     private int parallelism;
 
-    @Option(names = "--transactional-id-prefix", paramLabel = "<prefix>", defaultValue = "txinsight",
+    @Option(names = "--transactional-id-prefix", paramLabel = "<prefix>",
             description = "Prefix of the output writers' Kafka transactional ids; unique per job on a cluster.")
     private String transactionalIdPrefix;
 
-    @Option(names = "--job-name", paramLabel = "<name>", defaultValue = "txinsight",
+    @Option(names = "--job-name", paramLabel = "<name>",
             description = "Name of the job in the Flink UI and in metrics (the job_name label).")
     private String jobName;
 
-    private Map<String, Long> stuckTimeoutByTypeMs = Map.of();
-    private Map<String, Long> sloByTypeMs = Map.of();
+    private JobConfig config;
 
     private JobOptions() {}
 
@@ -209,12 +207,13 @@ public final class JobOptions {
         JobOptions o = new JobOptions();
         CommandLine cl = commandLine(o);
         try {
-            cl.parseArgs(rewriteSuffixedOptions(args));
+            cl.parseArgs(SuffixedOptions.rewrite(args));
         } catch (CommandLine.ParameterException e) {
             throw new InvalidOptionsException(e.getMessage());
         }
         if (!o.help) {
             o.validate();
+            o.config = o.toConfig();
         }
         return o;
     }
@@ -227,43 +226,10 @@ public final class JobOptions {
     }
 
     private static CommandLine commandLine(JobOptions o) {
-        return new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true).setUnmatchedOptionsArePositionalParams(false);
-    }
-
-    /**
-     * {@code --kafka.k=v} and {@code --kafka.k v} become {@code --kafka. k=v}: picocli knows only
-     * fixed option names.
-     */
-    static String[] rewriteSuffixedOptions(String[] args) {
-        List<String> out = new ArrayList<>(args.length + 4);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String prefix = suffixedPrefix(a);
-            if (prefix == null) {
-                out.add(a);
-                continue;
-            }
-            String rest = a.substring(prefix.length());
-            if (!rest.contains("=") && i + 1 < args.length) {
-                rest = rest + "=" + args[++i];
-            }
-            if (rest.isEmpty() || rest.startsWith("=") || !rest.contains("=")) {
-                throw new InvalidOptionsException(
-                        "option '" + a + "' needs a name and a value, like " + prefix + "<name>=<value>");
-            }
-            out.add(prefix.equals(KAFKA) ? KAFKA_OPTION : prefix.equals(SLO_OF) ? SLO_OF_OPTION : STUCK_TIMEOUT_OF_OPTION);
-            out.add(rest);
-        }
-        return out.toArray(new String[0]);
-    }
-
-    private static String suffixedPrefix(String arg) {
-        for (String p : new String[] {KAFKA, STUCK_TIMEOUT_OF, SLO_OF}) {
-            if (arg.startsWith(p)) {
-                return p;
-            }
-        }
-        return null;
+        return new CommandLine(o)
+                .setDefaultValueProvider(new Defaults())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUnmatchedOptionsArePositionalParams(false);
     }
 
     private void validate() {
@@ -283,40 +249,69 @@ public final class JobOptions {
         require(!committedGroupId.isBlank(), "--committed-group-id", "is empty");
         require(!monitorGroupId.equals(committedGroupId), "--committed-group-id",
                 "equals --monitor-group-id ('" + monitorGroupId + "'); the two views need their own consumer groups");
+        JobConfig.Input input = input();
 
         for (String output : List.of(outcomesTopic, alertsTopic, deadLetterTopic)) {
             require(!output.isBlank(), optionOfOutput(output), "is empty");
-            boolean read = topicPattern != null ? Pattern.matches(topicPattern, output) : topics.contains(output);
-            require(!read, optionOfOutput(output), "'" + output + "' is also read by "
+            require(!input.reads(output), optionOfOutput(output), "'" + output + "' is also read by "
                     + (topicPattern != null ? "--topic-pattern" : "--topics")
                     + "; the job would read its own output as events. Pick another topic or narrow the input.");
         }
-        require(new java.util.HashSet<>(List.of(outcomesTopic, alertsTopic, deadLetterTopic)).size() == 3,
+        require(new HashSet<>(List.of(outcomesTopic, alertsTopic, deadLetterTopic)).size() == 3,
                 "--outcomes-topic", "the outcomes, alerts and dead-letter topics must be three different topics");
 
         for (String key : kafka.keySet()) {
-            String why = reservedKafkaKey(key);
+            String why = KafkaClientProperties.whyReserved(key);
             if (why != null) {
                 throw invalid(KAFKA + key, why);
             }
         }
 
         require(stuckTimeoutMs > 0, "--stuck-timeout", "must be positive");
-        stuckTimeoutByTypeMs = durations(STUCK_TIMEOUT_OF, stuckTimeoutByType);
+        Map<String, Long> stuckTimeoutByTypeMs = durations(STUCK_TIMEOUT_OF, stuckTimeoutByType);
         stuckTimeoutByTypeMs.forEach((t, ms) -> require(ms > 0, STUCK_TIMEOUT_OF + t, "must be positive"));
-        sloByTypeMs = durations(SLO_OF, sloByType);
+        Map<String, Long> sloByTypeMs = durations(SLO_OF, sloByType);
         sloByTypeMs.forEach((t, ms) -> require(ms > 0, SLO_OF + t, "must be positive"));
         require(abortRecheckMs > 0, "--abort-recheck", "must be positive");
         require(idleAdvanceAfterMs > 0, "--idle-advance-after", "must be positive");
         long longestStuck = stuckTimeoutByTypeMs.values().stream().mapToLong(Long::longValue).max().orElse(0);
         longestStuck = Math.max(longestStuck, stuckTimeoutMs);
         require(retentionMs > longestStuck, "--retention",
-                "(" + DurationParser.format(retentionMs) + ") must be longer than the longest stuck timeout ("
-                        + DurationParser.format(longestStuck) + "), or transactions expire before they can be stuck");
+                "(" + Durations.format(retentionMs) + ") must be longer than the longest stuck timeout ("
+                        + Durations.format(longestStuck) + "), or transactions expire before they can be stuck");
         require(outlierFactor > 1.0, "--outlier-factor", "is " + outlierFactor + "; it must be above 1 (e.g. 4)");
         require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
         require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
         require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
+    }
+
+    private JobConfig.Input input() {
+        return new JobConfig.Input(topicPattern == null ? topics : List.of(), topicPattern, monitorGroupId,
+                committedGroupId, startingOffsets, false);
+    }
+
+    /** Options the job has no flag for keep their defaults. */
+    private JobConfig toConfig() {
+        TrackerSettings tracker = JobConfig.DEFAULTS.tracker()
+                .withStuckTimeoutMs(stuckTimeoutMs)
+                .withStuckTimeoutByTypeMs(durations(STUCK_TIMEOUT_OF, stuckTimeoutByType))
+                .withAbortGraceMs(abortGraceMs)
+                .withAbortRecheckMs(abortRecheckMs)
+                .withRetentionMs(retentionMs)
+                .withOutlierFactor(outlierFactor)
+                .withOutlierWarmup(outlierWarmup)
+                .withSloByTypeMs(durations(SLO_OF, sloByType));
+        return JobConfig.DEFAULTS
+                .withBootstrapServers(bootstrapServers)
+                .withKafkaProperties(kafka)
+                .withInput(input())
+                .withOutputs(new JobConfig.Outputs(outcomesTopic, alertsTopic, deadLetterTopic, transactionalIdPrefix))
+                .withTracker(tracker)
+                .withOutOfOrdernessMs(outOfOrdernessMs)
+                .withIdleAdvanceAfterMs(idleAdvanceAfterMs)
+                .withCheckpointIntervalMs(checkpointIntervalMs)
+                .withParallelism(parallelism)
+                .withJobName(jobName);
     }
 
     private String optionOfOutput(String topic) {
@@ -331,33 +326,12 @@ public final class JobOptions {
         raw.forEach((type, value) -> {
             require(!type.isBlank(), prefix + "<type>", "has no transaction type");
             try {
-                out.put(type, DurationParser.toMillis(value));
+                out.put(type, DurationConverter.toMillis(value));
             } catch (IllegalArgumentException e) {
                 throw invalid(prefix + type, e.getMessage());
             }
         });
         return Map.copyOf(out);
-    }
-
-    static String reservedKafkaKey(String key) {
-        switch (key) {
-            case "bootstrap.servers":
-                return "is set by --bootstrap-servers";
-            case "group.id":
-                return "is set by --monitor-group-id and --committed-group-id";
-            case "isolation.level":
-                return "cannot be changed: the monitor view reads read_uncommitted and the committed view "
-                        + "read_committed; that difference is how aborts are detected";
-            case "transactional.id":
-                return "is derived from --transactional-id-prefix";
-            case "key.deserializer":
-            case "value.deserializer":
-            case "key.serializer":
-            case "value.serializer":
-                return "cannot be changed: the job reads and writes raw bytes itself";
-            default:
-                return null;
-        }
     }
 
     private static void require(boolean ok, String option, String problem) {
@@ -370,157 +344,76 @@ public final class JobOptions {
         return new InvalidOptionsException("option '" + option + "' " + problem);
     }
 
-    // --- what the job is made of --------------------------------------------------------------
-
-    /** Where both views read, with the consumer properties of {@code --kafka.*}. */
-    public KafkaInput kafkaInput() {
-        return new KafkaInput(
-                bootstrapServers,
-                topicPattern == null ? topics : List.of(),
-                topicPattern == null ? null : Pattern.compile(topicPattern),
-                startingOffsets,
-                clientProperties(true),
-                false);
-    }
-
-    /** The output writers, with the producer properties of {@code --kafka.*}. */
-    public KafkaOutputs kafkaOutputs(boolean exactlyOnce) {
-        return new KafkaOutputs(
-                bootstrapServers,
-                clientProperties(false),
-                exactlyOnce,
-                transactionalIdPrefix);
-    }
-
-    /**
-     * The {@code --kafka.*} properties for one side: a key only the consumer knows (or a
-     * KafkaSource option) goes to the views, one only the producer knows to the writers, anything
-     * else (security settings, unknown keys) to both.
-     */
-    private Map<String, String> clientProperties(boolean forSources) {
-        Set<String> consumer = ConsumerConfig.configNames();
-        Set<String> producer = ProducerConfig.configNames();
-        Map<String, String> out = new LinkedHashMap<>();
-        kafka.forEach((k, v) -> {
-            boolean sourceOption = k.startsWith("partition.discovery.") || k.equals("commit.offsets.on.checkpoint")
-                    || k.equals("register.consumer.metrics") || k.equals("client.id.prefix");
-            boolean consumerOnly = sourceOption || (consumer.contains(k) && !producer.contains(k));
-            boolean producerOnly = producer.contains(k) && !consumer.contains(k);
-            if (forSources ? !producerOnly : !consumerOnly) {
-                out.put(k, v);
-            }
-        });
-        return out;
-    }
-
-    public TrackerSettings trackerSettings() {
-        TrackerSettings s = new TrackerSettings();
-        s.stuckTimeoutMs = stuckTimeoutMs;
-        s.stuckTimeoutByTypeMs = new java.util.HashMap<>(stuckTimeoutByTypeMs);
-        s.abortGraceMs = abortGraceMs;
-        s.abortRecheckMs = abortRecheckMs;
-        s.outOfOrdernessMs = outOfOrdernessMs;
-        s.retentionMs = retentionMs;
-        s.outlierFactor = outlierFactor;
-        s.outlierWarmup = outlierWarmup;
-        s.sloByTypeMs = new java.util.HashMap<>(sloByTypeMs);
-        return s;
+    /** The configuration the options describe. */
+    public JobConfig config() {
+        if (config == null) {
+            throw new IllegalStateException("--help was asked for; there is no configuration to run");
+        }
+        return config;
     }
 
     public boolean helpRequested() {
         return help;
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /**
+     * Every option's default, read from {@link JobConfig#DEFAULTS} so that it is written once; the
+     * help shows them as users write them ({@code 1m}, not {@code 60000}).
+     */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            JobConfig d = JobConfig.DEFAULTS;
+            TrackerSettings t = d.tracker();
+            return switch (option.longestName()) {
+                case "--bootstrap-servers" -> d.bootstrapServers();
+                case "--topics" -> String.join(",", d.input().topics());
+                case "--topic-pattern" -> d.input().topicPattern();
+                case "--monitor-group-id" -> d.input().monitorGroupId();
+                case "--committed-group-id" -> d.input().committedGroupId();
+                case "--starting-offsets" -> d.input().startingOffsets().label();
+                case "--stuck-timeout" -> Durations.format(t.stuckTimeoutMs());
+                case "--abort-grace" -> Durations.format(t.abortGraceMs());
+                case "--abort-recheck" -> Durations.format(t.abortRecheckMs());
+                case "--out-of-orderness" -> Durations.format(d.outOfOrdernessMs());
+                case "--idle-advance-after" -> Durations.format(d.idleAdvanceAfterMs());
+                case "--retention" -> Durations.format(t.retentionMs());
+                case "--outlier-factor" -> String.valueOf(t.outlierFactor());
+                case "--outlier-warmup" -> String.valueOf(t.outlierWarmup());
+                case "--outcomes-topic" -> d.outputs().outcomesTopic();
+                case "--alerts-topic" -> d.outputs().alertsTopic();
+                case "--dead-letter-topic" -> d.outputs().deadLetterTopic();
+                case "--checkpoint-interval" -> Durations.format(d.checkpointIntervalMs());
+                case "--parallelism" -> String.valueOf(d.parallelism());
+                case "--transactional-id-prefix" -> d.outputs().transactionalIdPrefix();
+                case "--job-name" -> d.jobName();
+                default -> null;
+            };
+        }
     }
 
-    public List<String> topics() {
-        return topicPattern == null ? List.copyOf(topics) : List.of();
-    }
+    /**
+     * Durations in the shared grammar ({@link Durations}: {@code 500ms}, {@code 10s}, {@code 5m},
+     * {@code 1h}, {@code 2d}, {@code PT30S}, or {@code 0}). A bare number is rejected: for a
+     * timeout, 5 s and 5 ms are both plausible. Public for the sandbox commands' own options.
+     */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return toMillis(value);
+            } catch (IllegalArgumentException e) {
+                // picocli prefixes this with "Invalid value for option '--x': "
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
 
-    public String topicPattern() {
-        return topicPattern;
-    }
-
-    public String monitorGroupId() {
-        return monitorGroupId;
-    }
-
-    public String committedGroupId() {
-        return committedGroupId;
-    }
-
-    public StartingOffsets startingOffsets() {
-        return startingOffsets;
-    }
-
-    public Map<String, String> kafkaProperties() {
-        return Map.copyOf(kafka);
-    }
-
-    public long stuckTimeoutMs() {
-        return stuckTimeoutMs;
-    }
-
-    public Map<String, Long> stuckTimeoutByTypeMs() {
-        return stuckTimeoutByTypeMs;
-    }
-
-    public long abortGraceMs() {
-        return abortGraceMs;
-    }
-
-    public long outOfOrdernessMs() {
-        return outOfOrdernessMs;
-    }
-
-    public long idleAdvanceAfterMs() {
-        return idleAdvanceAfterMs;
-    }
-
-    public long retentionMs() {
-        return retentionMs;
-    }
-
-    public double outlierFactor() {
-        return outlierFactor;
-    }
-
-    public int outlierWarmup() {
-        return outlierWarmup;
-    }
-
-    public Map<String, Long> sloByTypeMs() {
-        return sloByTypeMs;
-    }
-
-    public String outcomesTopic() {
-        return outcomesTopic;
-    }
-
-    public String alertsTopic() {
-        return alertsTopic;
-    }
-
-    public String deadLetterTopic() {
-        return deadLetterTopic;
-    }
-
-    public long checkpointIntervalMs() {
-        return checkpointIntervalMs;
-    }
-
-    public int parallelism() {
-        return parallelism;
-    }
-
-    public String transactionalIdPrefix() {
-        return transactionalIdPrefix;
-    }
-
-    public String jobName() {
-        return jobName;
+        static long toMillis(String value) {
+            return Durations.toMillis(value);
+        }
     }
 
     /** For {@code --starting-offsets}: lower-case names, and an error that lists them. */

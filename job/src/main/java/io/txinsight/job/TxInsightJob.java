@@ -12,8 +12,6 @@ import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
-import io.txinsight.job.tracker.TrackerMetrics;
-import io.txinsight.job.tracker.TrackerSettings;
 import io.txinsight.job.tracker.TransactionTracker;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -33,9 +31,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
  * </pre>
  *
- * As in the Flink training exercises, the sources and sinks come from outside, so tests run the
- * very same wiring on in-memory or embedded-Kafka endpoints; {@link #main} builds the real ones
- * from the command line ({@link JobOptions}).
+ * As in the Flink training exercises, the sources and sinks come from outside: {@link #onKafka}
+ * builds the real ones from a {@link JobConfig}, and TxInsightJobTest runs the very same wiring on
+ * in-memory ones. {@link #main} reads the configuration from the command line ({@link JobOptions}).
  */
 public class TxInsightJob {
 
@@ -53,68 +51,48 @@ public class TxInsightJob {
     private final Sink<Outcome> outcomes;
     private final Sink<Alert> alerts;
     private final Sink<DeadLetter> deadLetters;
-    private final TrackerSettings settings;
-    private final long idleAdvanceAfterMs;
-    private final TrackerMetrics.Factory metrics;
-    private String inputName = "";
+    private final JobConfig config;
 
+    /**
+     * The job on any two sources of the views and any three sinks. Of {@code config} it uses the
+     * tracker settings, the monitor clock's timing and the input's description (in operator
+     * names); {@link #onKafka} builds the sources and sinks from the rest.
+     */
     public TxInsightJob(
             Source<DecodedRecord, ?, ?> monitor,
             Source<DecodedRecord, ?, ?> committed,
             Sink<Outcome> outcomes,
             Sink<Alert> alerts,
             Sink<DeadLetter> deadLetters,
-            TrackerSettings settings,
-            long idleAdvanceAfterMs) {
-        this(monitor, committed, outcomes, alerts, deadLetters, settings, idleAdvanceAfterMs,
-                FlinkTrackerMetrics.factory());
-    }
-
-    public TxInsightJob(
-            Source<DecodedRecord, ?, ?> monitor,
-            Source<DecodedRecord, ?, ?> committed,
-            Sink<Outcome> outcomes,
-            Sink<Alert> alerts,
-            Sink<DeadLetter> deadLetters,
-            TrackerSettings settings,
-            long idleAdvanceAfterMs,
-            TrackerMetrics.Factory metrics) {
+            JobConfig config) {
         this.monitor = monitor;
         this.committed = committed;
         this.outcomes = outcomes;
         this.alerts = alerts;
         this.deadLetters = deadLetters;
-        this.settings = settings;
-        this.idleAdvanceAfterMs = idleAdvanceAfterMs;
-        this.metrics = metrics;
+        this.config = config;
     }
 
-    /** The job on real Kafka, as the options describe it. */
-    public static TxInsightJob fromOptions(JobOptions options, boolean exactlyOnce) {
-        return fromOptions(options, options.kafkaInput(), exactlyOnce);
-    }
-
-    /** The same with the input adjusted, e.g. bounded for a benchmark. */
-    public static TxInsightJob fromOptions(JobOptions options, KafkaInput input, boolean exactlyOnce) {
-        KafkaOutputs out = options.kafkaOutputs(exactlyOnce);
-        TxInsightJob job = new TxInsightJob(
-                KafkaViews.source(input, View.MONITOR, options.monitorGroupId()),
-                KafkaViews.source(input, View.COMMITTED, options.committedGroupId()),
-                out.outcomes(options.outcomesTopic()),
-                out.alerts(options.alertsTopic()),
-                out.deadLetters(options.deadLetterTopic()),
-                options.trackerSettings(),
-                options.idleAdvanceAfterMs());
-        job.inputName = " " + input.describeTopics();
-        return job;
+    /** The job on the Kafka topics {@code config} names; outputs are exactly-once if asked. */
+    public static TxInsightJob onKafka(JobConfig config, boolean exactlyOnce) {
+        KafkaInput input = config.kafkaInput();
+        KafkaOutputs out = config.kafkaOutputs(exactlyOnce);
+        return new TxInsightJob(
+                KafkaViews.source(input, View.MONITOR, config.input().monitorGroupId()),
+                KafkaViews.source(input, View.COMMITTED, config.input().committedGroupId()),
+                out.outcomes(config.outputs().outcomesTopic()),
+                out.alerts(config.outputs().alertsTopic()),
+                out.deadLetters(config.outputs().deadLetterTopic()),
+                config);
     }
 
     /** Adds the job's operators to {@code env}; call {@code env.execute} (or executeAsync) after. */
     public void build(StreamExecutionEnvironment env) {
+        String inputName = " " + config.input().describe();
         SingleOutputStreamOperator<ViewEvent> monitorEvents = env
                 .fromSource(
                         monitor,
-                        ViewWatermarks.monitor(settings.outOfOrdernessMs, idleAdvanceAfterMs),
+                        ViewWatermarks.monitor(config.outOfOrdernessMs(), config.idleAdvanceAfterMs()),
                         "Monitor view (read_uncommitted)" + inputName)
                 .uid(MONITOR_SOURCE_UID)
                 .process(new ViewRouter(View.MONITOR))
@@ -129,7 +107,7 @@ public class TxInsightJob {
                 .name("Committed view: events (bad records counted only)");
 
         SingleOutputStreamOperator<Outcome> tracked =
-                TransactionTracker.track(monitorEvents, committedEvents, settings, metrics);
+                TransactionTracker.track(monitorEvents, committedEvents, config.tracker(), FlinkTrackerMetrics.factory());
 
         tracked.sinkTo(outcomes).uid(OUTCOMES_SINK_UID).name("Outcomes");
         tracked.getSideOutput(TransactionTracker.ALERTS).sinkTo(alerts).uid(ALERTS_SINK_UID).name("Stuck alerts");
@@ -140,27 +118,28 @@ public class TxInsightJob {
     }
 
     /**
-     * Applies the environment-level options: checkpointing and parallelism. Records are immutable
-     * once emitted, so object reuse is on: chained operators pass records without copying them.
+     * The one place the job configures its environment: checkpointing and parallelism. Records
+     * are immutable once emitted, so object reuse is on: chained operators pass records without
+     * copying them.
      */
-    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
-        if (options.checkpointIntervalMs() > 0) {
-            env.enableCheckpointing(options.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+    public static void configure(StreamExecutionEnvironment env, JobConfig config) {
+        if (config.checkpointIntervalMs() > 0) {
+            env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
         }
-        if (options.parallelism() > 0) {
-            env.setParallelism(options.parallelism());
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
         }
         env.getConfig().enableObjectReuse();
     }
 
     /**
-     * Builds the job from {@code options} on {@code env} and starts it without waiting: what the
-     * sandbox and demo call. Outputs are exactly-once when the environment checkpoints.
+     * Configures {@code env}, builds the job on Kafka and starts it without waiting: what the
+     * sandbox and the tests call. Outputs are exactly-once when the environment checkpoints.
      */
-    public static JobClient start(StreamExecutionEnvironment env, JobOptions options) throws Exception {
-        configure(env, options);
-        fromOptions(options, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
-        return env.executeAsync(options.jobName());
+    public static JobClient start(StreamExecutionEnvironment env, JobConfig config) throws Exception {
+        configure(env, config);
+        onKafka(config, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
+        return env.executeAsync(config.jobName());
     }
 
     public static void main(String[] args) throws Exception {
@@ -177,9 +156,10 @@ public class TxInsightJob {
             System.out.print(JobOptions.usage());
             return;
         }
+        JobConfig config = options.config();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        configure(env, options);
-        fromOptions(options, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
-        env.execute(options.jobName());
+        configure(env, config);
+        onKafka(config, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
+        env.execute(config.jobName());
     }
 }

@@ -15,26 +15,31 @@ class JobOptionsTest {
     @Test
     void everyOptionHasADefault() {
         JobOptions o = JobOptions.parse();
-        assertThat(o.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(o.topics()).containsExactly("txn-events");
-        assertThat(o.topicPattern()).isNull();
-        assertThat(o.monitorGroupId()).isEqualTo("txinsight-monitor");
-        assertThat(o.committedGroupId()).isEqualTo("txinsight-committed");
-        assertThat(o.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
-        assertThat(o.stuckTimeoutMs()).isEqualTo(60_000);
-        assertThat(o.abortGraceMs()).isEqualTo(5_000);
-        assertThat(o.outOfOrdernessMs()).isEqualTo(2_000);
-        assertThat(o.idleAdvanceAfterMs()).isEqualTo(2_000);
-        assertThat(o.retentionMs()).isEqualTo(3_600_000);
-        assertThat(o.outlierFactor()).isEqualTo(4.0);
-        assertThat(o.outlierWarmup()).isEqualTo(20);
-        assertThat(o.outcomesTopic()).isEqualTo("txn-outcomes");
-        assertThat(o.alertsTopic()).isEqualTo("txn-alerts");
-        assertThat(o.deadLetterTopic()).isEqualTo("txn-dead-letters");
-        assertThat(o.checkpointIntervalMs()).isEqualTo(10_000);
-        assertThat(o.parallelism()).isZero();
-        assertThat(o.transactionalIdPrefix()).isEqualTo("txinsight");
         assertThat(o.helpRequested()).isFalse();
+        JobConfig c = o.config();
+        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.input().topics()).containsExactly("txn-events");
+        assertThat(c.input().topicPattern()).isNull();
+        assertThat(c.input().monitorGroupId()).isEqualTo("txinsight-monitor");
+        assertThat(c.input().committedGroupId()).isEqualTo("txinsight-committed");
+        assertThat(c.input().startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
+        assertThat(c.tracker().stuckTimeoutMs()).isEqualTo(60_000);
+        assertThat(c.tracker().abortGraceMs()).isEqualTo(5_000);
+        assertThat(c.tracker().abortRecheckMs()).isEqualTo(1_000);
+        assertThat(c.outOfOrdernessMs()).isEqualTo(2_000);
+        assertThat(c.idleAdvanceAfterMs()).isEqualTo(2_000);
+        assertThat(c.tracker().retentionMs()).isEqualTo(3_600_000);
+        assertThat(c.tracker().outlierFactor()).isEqualTo(4.0);
+        assertThat(c.tracker().outlierWarmup()).isEqualTo(20);
+        assertThat(c.outputs().outcomesTopic()).isEqualTo("txn-outcomes");
+        assertThat(c.outputs().alertsTopic()).isEqualTo("txn-alerts");
+        assertThat(c.outputs().deadLetterTopic()).isEqualTo("txn-dead-letters");
+        assertThat(c.checkpointIntervalMs()).isEqualTo(10_000);
+        assertThat(c.parallelism()).isZero();
+        assertThat(c.outputs().transactionalIdPrefix()).isEqualTo("txinsight");
+        assertThat(c.jobName()).isEqualTo("txinsight");
+        // The command line's defaults are the configuration's, written once.
+        assertThat(c).isEqualTo(JobConfig.DEFAULTS);
     }
 
     @Test
@@ -63,25 +68,30 @@ class JobOptionsTest {
                 "--parallelism", "4",
                 "--transactional-id-prefix", "tx-prod",
                 "--job-name", "txinsight-prod");
-        assertThat(o.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(o.topics()).containsExactly("payments", "transfers");
-        assertThat(o.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
-        assertThat(o.checkpointIntervalMs()).isZero();
-        assertThat(o.parallelism()).isEqualTo(4);
-        assertThat(o.jobName()).isEqualTo("txinsight-prod");
+        JobConfig c = o.config();
+        assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(c.input().topics()).containsExactly("payments", "transfers");
+        assertThat(c.input().monitorGroupId()).isEqualTo("m");
+        assertThat(c.input().committedGroupId()).isEqualTo("c");
+        assertThat(c.input().startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+        assertThat(c.outOfOrdernessMs()).isEqualTo(3_000);
+        assertThat(c.idleAdvanceAfterMs()).isEqualTo(5_000);
+        assertThat(c.outputs()).isEqualTo(new JobConfig.Outputs("o", "a", "d", "tx-prod"));
+        assertThat(c.checkpointIntervalMs()).isZero();
+        assertThat(c.parallelism()).isEqualTo(4);
+        assertThat(c.jobName()).isEqualTo("txinsight-prod");
 
-        TrackerSettings s = o.trackerSettings();
-        assertThat(s.stuckTimeoutMs).isEqualTo(90_000);
+        TrackerSettings s = c.tracker();
+        assertThat(s.stuckTimeoutMs()).isEqualTo(90_000);
         assertThat(s.stuckTimeoutFor("settlement")).isEqualTo(900_000);
         assertThat(s.stuckTimeoutFor("refund")).isEqualTo(120_000);
         assertThat(s.stuckTimeoutFor("payment")).isEqualTo(90_000);
-        assertThat(s.abortGraceMs).isEqualTo(500);
-        assertThat(s.abortRecheckMs).isEqualTo(250);
-        assertThat(s.outOfOrdernessMs).isEqualTo(3_000);
-        assertThat(s.retentionMs).isEqualTo(7_200_000);
-        assertThat(s.outlierFactor).isEqualTo(3.5);
-        assertThat(s.outlierWarmup).isEqualTo(50);
-        assertThat(s.sloByTypeMs).containsExactly(Map.entry("payment", 2_000L));
+        assertThat(s.abortGraceMs()).isEqualTo(500);
+        assertThat(s.abortRecheckMs()).isEqualTo(250);
+        assertThat(s.retentionMs()).isEqualTo(7_200_000);
+        assertThat(s.outlierFactor()).isEqualTo(3.5);
+        assertThat(s.outlierWarmup()).isEqualTo(50);
+        assertThat(s.sloByTypeMs()).containsExactly(Map.entry("payment", 2_000L));
     }
 
     @Test
@@ -92,13 +102,13 @@ class JobOptionsTest {
                 "--kafka.max.poll.records=2000",
                 "--kafka.linger.ms=20",
                 "--kafka.partition.discovery.interval.ms=60000");
-        KafkaInput in = o.kafkaInput();
+        KafkaInput in = o.config().kafkaInput();
         assertThat(in.clientProperties()).containsOnly(
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.jaas.config", "x required a=\"b=c\";"),
                 Map.entry("max.poll.records", "2000"),
                 Map.entry("partition.discovery.interval.ms", "60000"));
-        assertThat(o.kafkaOutputs(true).clientProperties()).containsOnly(
+        assertThat(o.config().kafkaOutputs(true).clientProperties()).containsOnly(
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.jaas.config", "x required a=\"b=c\";"),
                 Map.entry("linger.ms", "20"));
@@ -107,7 +117,7 @@ class JobOptionsTest {
     @Test
     void aTopicPatternReplacesTheTopicList() {
         JobOptions o = JobOptions.parse("--topic-pattern", "biz-.*");
-        KafkaInput in = o.kafkaInput();
+        KafkaInput in = o.config().kafkaInput();
         assertThat(in.topics()).isEmpty();
         assertThat(in.topicPattern().pattern()).isEqualTo("biz-.*");
     }
@@ -168,7 +178,7 @@ class JobOptionsTest {
                     .as("%s is in the list", shown).isTrue();
         }
         assertThat(shownOptions).isEqualTo(EVERY_OPTION.size() + 1);
-        assertThat(usage).contains("Default: 60s").contains("Default: txn-outcomes");
+        assertThat(usage).contains("--stuck-timeout=<duration>", "Default: 1m").contains("Default: 10s").contains("Default: txn-outcomes");
     }
 
     @Test
@@ -180,14 +190,11 @@ class JobOptionsTest {
     }
 
     @Test
-    void durationsReadAndPrintAlike() {
-        assertThat(DurationParser.toMillis("500ms")).isEqualTo(500);
-        assertThat(DurationParser.toMillis("10s")).isEqualTo(10_000);
-        assertThat(DurationParser.toMillis("5m")).isEqualTo(300_000);
-        assertThat(DurationParser.toMillis("1h")).isEqualTo(3_600_000);
-        assertThat(DurationParser.toMillis("2d")).isEqualTo(172_800_000);
-        assertThat(DurationParser.format(90_000)).isEqualTo("90s");
-        assertThat(DurationParser.format(120_000)).isEqualTo("2m");
-        assertThat(DurationParser.format(1_500)).isEqualTo("1500ms");
+    void durationsUseTheSharedGrammar() {
+        JobConfig c = JobOptions.parse("--stuck-timeout", "PT90S", "--abort-grace", "1.5s", "--retention", "2d")
+                .config();
+        assertThat(c.tracker().stuckTimeoutMs()).isEqualTo(90_000);
+        assertThat(c.tracker().abortGraceMs()).isEqualTo(1_500);
+        assertThat(c.tracker().retentionMs()).isEqualTo(172_800_000);
     }
 }

@@ -1,6 +1,7 @@
 package io.txinsight.job;
 
 import io.txinsight.broker.EmbeddedKafkaBroker;
+import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.simulator.Presets;
 import io.txinsight.simulator.SimulationParams;
 import io.txinsight.simulator.Workload;
@@ -71,22 +72,21 @@ public final class JobThroughputBench {
                             + "(%s MB/s; fetch only: %,.0f records/s)%n",
                     consumerRate, perf.get("MB.sec"), Double.parseDouble(perf.get("fetch.nMsg.sec")));
 
-            JobOptions options = JobOptions.parse(
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--topics", topic,
-                    "--starting-offsets", "earliest",
-                    "--outcomes-topic", "bench-outcomes",
-                    "--alerts-topic", "bench-alerts",
-                    "--dead-letter-topic", "bench-dead-letters",
-                    "--checkpoint-interval", "0",
-                    "--parallelism", String.valueOf(parallelism),
-                    "--job-name", "txinsight-bench");
+            JobConfig config = JobConfig.DEFAULTS
+                    .withBootstrapServers(kafka.bootstrapServers())
+                    .withTopics(topic)
+                    .withStartingOffsets(StartingOffsets.EARLIEST)
+                    .withBoundedInput(true)
+                    .withOutputTopics("bench-outcomes", "bench-alerts", "bench-dead-letters")
+                    .withCheckpointIntervalMs(0)
+                    .withParallelism(parallelism)
+                    .withJobName("txinsight-bench");
             Configuration conf = new Configuration();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-            TxInsightJob.configure(env, options);
-            TxInsightJob.fromOptions(options, options.kafkaInput().withBounded(true), false).build(env);
+            TxInsightJob.configure(env, config);
+            TxInsightJob.onKafka(config, false).build(env);
             long submitted = System.nanoTime();
-            JobClient job = env.executeAsync(options.jobName());
+            JobClient job = env.executeAsync(config.jobName());
             org.awaitility.Awaitility.await("job RUNNING").atMost(java.time.Duration.ofMinutes(2))
                     .pollInterval(java.time.Duration.ofMillis(10))
                     .until(() -> job.getJobStatus().get() == JobStatus.RUNNING || job.getJobStatus().get().isTerminalState());

@@ -1,6 +1,7 @@
 package io.txinsight.sandbox;
 
 import io.txinsight.broker.EmbeddedKafkaBroker;
+import io.txinsight.job.JobConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +25,8 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--topics", split = ",", defaultValue = "txn-events:3,txn-outcomes:3,txn-alerts:1,txn-dead-letters:1",
+    /** Default: the topics the job reads and writes by default, as the demo creates them. */
+    @Option(names = "--topics", split = ",",
             description = "Topics to create as name:partitions (default: ${DEFAULT-VALUE}).")
     List<String> topics;
 
@@ -45,7 +47,15 @@ public final class BrokerCommand implements Callable<Integer> {
         return 0;
     }
 
+    static CommandLine commandLine() {
+        String defaultTopics = String.join(",",
+                LocalStack.topics(JobConfig.DEFAULTS).stream().map(TopicSpec::toString).toList());
+        return new CommandLine(new BrokerCommand()).setDefaultValueProvider(
+                arg -> arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--topics")
+                        ? defaultTopics : null);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BrokerCommand()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -2,35 +2,16 @@ package io.txinsight.sandbox;
 
 import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.events.Truth;
-import io.txinsight.job.DurationParser;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.JobOptions;
-import io.txinsight.job.TxInsightJob;
-import io.txinsight.replayer.ReplayOptions;
-import io.txinsight.replayer.Replayer;
 import io.txinsight.simulator.Presets;
-import io.txinsight.simulator.Scenario;
 import io.txinsight.simulator.SimulationParams;
-import io.txinsight.simulator.Simulator;
 import io.txinsight.validator.OutcomeReader;
 import io.txinsight.validator.Validation;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,10 +38,7 @@ import picocli.CommandLine.Option;
             "outliers, velocity, hanging, demo)."})
 public final class DemoCommand implements Callable<Integer> {
 
-    static final String EVENTS_TOPIC = "txn-events";
-    private static final Pattern COMPLETED_CHECKPOINTS = Pattern.compile("\"completed\":(\\d+)");
-
-    @Option(names = "--duration", defaultValue = "0", converter = DurationParser.class,
+    @Option(names = "--duration", defaultValue = "0", converter = JobOptions.DurationConverter.class,
             description = "Stop after this long (e.g. 60s, 5m) and print the validation table; 0 runs until Ctrl-C (default).")
     long durationMs;
 
@@ -76,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", defaultValue = "0", description = "Kafka port on 127.0.0.1; 0 picks a free one (default).")
     int kafkaPort;
 
-    @Option(names = "--summary-every", defaultValue = "5s", converter = DurationParser.class,
+    @Option(names = "--summary-every", defaultValue = "5s", converter = JobOptions.DurationConverter.class,
             description = "How often to print the live summary (default: ${DEFAULT-VALUE}).")
     long summaryEveryMs;
 
@@ -91,163 +69,121 @@ public final class DemoCommand implements Callable<Integer> {
     private static final long DRAIN_MS = 12_000;
     /** The shortest --duration: the start, a workload at half the preset's timing, and its drain. */
     private static final long MIN_DURATION_MS = 30_000;
+    /** Time to start the broker and the job before the workload begins. */
+    private static final long STARTUP_MS = 10_000;
     /** A scenario's records run a few seconds past its arrivals (closes, the end of a hang). */
     private static final long TAIL_MS = 4_000;
     /** How far past --duration a late-starting finite run may go to finish its workload. */
     private static final long OVERTIME_MS = 30_000;
-    /** Time to start the broker and the job before the workload begins. */
-    private static final long STARTUP_MS = 10_000;
+    /** Long enough for every stuck transaction of a demo round to be stuck a while. */
+    private static final long RETENTION_MS = 300_000;
+    /** Outcomes are visible at checkpoints: often, so the live summary and validation keep up. */
+    private static final long CHECKPOINT_INTERVAL_MS = 5_000;
 
     @Override
     public Integer call() throws Exception {
-        DemoWorkload workload = DemoWorkload.fitting(Presets.named(preset),
+        WorkloadFit fit = WorkloadFit.fitting(Presets.named(preset),
                 durationMs > 0 ? durationMs - STARTUP_MS - DRAIN_MS - TAIL_MS : 0);
-        SimulationParams base = workload.params();
+        SimulationParams base = fit.params();
         if (durationMs > 0 && durationMs < MIN_DURATION_MS) {
             throw new IllegalArgumentException("--duration must be at least " + MIN_DURATION_MS / 1000
                     + "s: the job needs ~10-15 s to start, the"
-                    + " workload at least " + workload.shortestSpanMs() / 1000 + " s to show every kind of trouble, and "
+                    + " workload at least " + fit.shortestSpanMs() / 1000 + " s to show every kind of trouble, and "
                     + DRAIN_MS / 1000 + " s after it to decide the last transactions");
         }
-        Ports.requireFree(webPort, "the Flink web UI", "--web-port");
-        Ports.requireFree(metricsPort, "the Prometheus endpoint", "--metrics-port");
-        Ports.requireFree(kafkaPort, "Kafka", "--kafka-port");
-
         long startNanos = System.nanoTime();
-        Path workDir = Files.createTempDirectory("txinsight-demo-");
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread ctrlC = new Thread(() -> {
-            stop.countDown();
-            JobCommand.awaitQuietly(stopped, 90);
-        }, "demo-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(ctrlC);
+        JobConfig config = jobConfig(base);
+        try (LocalStack stack = LocalStack.open("demo", webPort, metricsPort).announcingStop(System.out)) {
+            Ports.requireFree(kafkaPort, "Kafka", "--kafka-port");
+            EmbeddedKafkaBroker kafka = stack.startKafka(kafkaPort, config);
+            say("Kafka is up at " + kafka.bootstrapServers() + " (topics "
+                    + String.join(", ", LocalStack.topics(config).stream().map(TopicSpec::name).toList()) + ")");
+            config = config.withBootstrapServers(kafka.bootstrapServers());
 
-        EmbeddedKafkaBroker kafka = null;
-        JobClient job = null;
-        Replayer replayer = new Replayer();
-        Thread driver = null;
-        try {
-            kafka = EmbeddedKafkaBroker.start(kafkaPort, Map.of());
-            // On Ctrl-C the finally block below stops Kafka last, after the workload and the job.
-            kafka.handShutdownToCaller();
-            kafka.createTopics(3, EVENTS_TOPIC, "txn-outcomes");
-            kafka.createTopics(1, "txn-alerts", "txn-dead-letters");
-            say("Kafka is up at " + kafka.bootstrapServers() + " (topics txn-events, txn-outcomes, txn-alerts, txn-dead-letters)");
-
-            JobOptions options = JobOptions.parse(
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--topics", EVENTS_TOPIC,
-                    "--stuck-timeout", DurationParser.format(base.stuckTimeoutMs()),
-                    "--abort-grace", DurationParser.format(base.abortGraceMs()),
-                    "--out-of-orderness", DurationParser.format(base.outOfOrdernessMs()),
-                    "--outlier-factor", String.valueOf(base.outlierFactor()),
-                    "--retention", "5m",
-                    "--checkpoint-interval", "5s",
-                    "--parallelism", String.valueOf(parallelism),
-                    "--job-name", "txinsight-demo");
-            job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism), options);
-            awaitRunning(job);
-            awaitFirstCheckpoint(job, webPort);
+            stack.startJob(config);
+            stack.awaitFirstCheckpoint();
             say("The job is running. Flink web UI: http://localhost:" + webPort
                     + "   Prometheus endpoint: http://localhost:" + metricsPort + "/metrics");
 
-            AtomicReference<Scenario> finiteScenario = new AtomicReference<>();
-            AtomicReference<Throwable> driverFailure = new AtomicReference<>();
-            AtomicLong replayedAt = new AtomicLong();
-            String bootstrap = kafka.bootstrapServers();
             long spanMs = durationMs > 0
-                    ? Math.max(workload.shortestSpanMs(), durationMs - elapsedMs(startNanos) - DRAIN_MS - TAIL_MS)
+                    ? Math.max(fit.shortestSpanMs(), durationMs - elapsedMs(startNanos) - DRAIN_MS - TAIL_MS)
                     : base.spanMs();
-            if (workload.compressed()) {
+            if (fit.compressed()) {
                 say(String.format("(a short --duration: the workload runs at half the preset's timing, stuck timeout %.1fs"
                         + " and abort grace %.1fs, so every kind of trouble still fits)",
                         base.stuckTimeoutMs() / 1000.0, base.abortGraceMs() / 1000.0));
             }
-            driver = new Thread(() -> {
-                try {
-                    for (int round = 0; stop.getCount() > 0; round++) {
-                        SimulationParams params = workload.over(spanMs).toBuilder()
-                                .seed(base.seed() + round)
-                                .idPrefix("R" + round + "-")
-                                .build();
-                        Scenario scenario = Simulator.generate(params, workDir.resolve("scenario-" + round));
-                        say(String.format("Replaying %s: %,d transactions over %ds (round %d)%s", params.name(),
-                                scenario.truth().summary().transactions(), spanMs / 1000, round + 1,
-                                durationMs > 0 ? "" : "; Ctrl-C stops"));
-                        replayer.replay(ReplayOptions.builder(scenario.eventsFile())
-                                .bootstrapServers(bootstrap)
-                                .rebaseTime(true)
-                                .progress(false)
-                                .build());
-                        if (durationMs > 0) {
-                            finiteScenario.set(scenario);
-                            replayedAt.set(System.nanoTime());
-                            return;
-                        }
-                    }
-                } catch (Throwable e) {
-                    if (stop.getCount() > 0 && !replayer.isStopRequested()) {
-                        driverFailure.set(e);
-                    }
-                }
-            }, "demo-workload");
-            driver.setDaemon(true);
-            driver.start();
+            DemoWorkload workload = new DemoWorkload(fit.withTopic(config.input().topics().get(0)),
+                    spanMs, durationMs > 0, kafka.bootstrapServers(), stack.workDir());
+            stack.add("workload", workload);
+            workload.start();
 
-            LiveSummary summary = new LiveSummary(URI.create("http://localhost:" + metricsPort + "/metrics"), System.out);
-            long endNanos = durationMs > 0 ? startNanos + TimeUnit.MILLISECONDS.toNanos(durationMs) : Long.MAX_VALUE;
-            boolean overtimeSaid = false;
-            while (!stop.await(summaryEveryMs, TimeUnit.MILLISECONDS)) {
-                summary.printOnce();
-                if (driverFailure.get() != null) {
-                    throw new IllegalStateException("the workload failed: " + driverFailure.get().getMessage(), driverFailure.get());
-                }
-                if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                    throw new IllegalStateException("the job ended unexpectedly: " + job.getJobStatus().get()
-                            + "; see the Flink web UI's exceptions tab or the log above");
-                }
-                long now = System.nanoTime();
-                if (now < endNanos) {
-                    continue;
-                }
-                // A slow start can push the workload's end past --duration; the validation table is
-                // only meaningful once it has been replayed and decided, so allow it a little longer.
-                boolean decided = replayedAt.get() > 0
-                        && now - replayedAt.get() >= TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
-                if (decided || now - endNanos >= TimeUnit.MILLISECONDS.toNanos(OVERTIME_MS)) {
-                    break;
-                }
-                if (!overtimeSaid) {
-                    say("(the workload started late: running up to " + OVERTIME_MS / 1000
-                            + " s past --duration so its last transactions are decided)");
-                    overtimeSaid = true;
-                }
+            RunEnd end = new RunEnd(startNanos, workload);
+            LocalStack.Ending ending = stack.printSummaryUntil(summaryEveryMs, end::reached);
+            if (ending == LocalStack.Ending.JOB_ENDED) {
+                throw new IllegalStateException("the job ended unexpectedly: " + stack.jobStatus()
+                        + "; see the Flink web UI's exceptions tab or the log above");
             }
-            if (durationMs > 0 && stop.getCount() > 0 && finiteScenario.get() != null) {
-                printValidation(finiteScenario.get().truth(), kafka.bootstrapServers());
+            if (ending == LocalStack.Ending.DONE && workload.replayed() != null) {
+                printValidation(workload.replayed().truth(), config);
             }
             return 0;
-        } finally {
-            say("Stopping: workload, job, Kafka...");
-            replayer.stop();
-            if (driver != null) {
-                driver.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            if (job != null) {
-                Sandbox.cancel(job, webPort);
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-            Sandbox.deleteRecursively(workDir);
-            say("Stopped; nothing left running.");
-            stopped.countDown();
         }
     }
 
-    private static void printValidation(Truth truth, String bootstrap) {
-        try (OutcomeReader reader = new OutcomeReader(bootstrap, Map.of(), "txn-outcomes", "txn-alerts")) {
+    /** The job as the demo runs it: the preset's timing, so its verdicts match the scenario's truth. */
+    private JobConfig jobConfig(SimulationParams base) {
+        return JobConfig.DEFAULTS
+                .withTracker(JobConfig.DEFAULTS.tracker()
+                        .withStuckTimeoutMs(base.stuckTimeoutMs())
+                        .withAbortGraceMs(base.abortGraceMs())
+                        .withOutlierFactor(base.outlierFactor())
+                        .withRetentionMs(RETENTION_MS))
+                .withOutOfOrdernessMs(base.outOfOrdernessMs())
+                .withCheckpointIntervalMs(CHECKPOINT_INTERVAL_MS)
+                .withParallelism(parallelism)
+                .withJobName("txinsight-demo");
+    }
+
+    /**
+     * When the summary loop ends: never without --duration; with it, at --duration, or a little
+     * later when a slow start pushed the workload's end past it, because the validation table is
+     * only meaningful once the workload has been replayed and decided.
+     */
+    private final class RunEnd {
+        private final long endNanos;
+        private final DemoWorkload workload;
+        private boolean overtimeSaid;
+
+        RunEnd(long startNanos, DemoWorkload workload) {
+            this.endNanos = durationMs > 0 ? startNanos + TimeUnit.MILLISECONDS.toNanos(durationMs) : Long.MAX_VALUE;
+            this.workload = workload;
+        }
+
+        boolean reached() {
+            if (workload.failure() != null) {
+                throw new IllegalStateException(
+                        "the workload failed: " + workload.failure().getMessage(), workload.failure());
+            }
+            long now = System.nanoTime();
+            if (now < endNanos) {
+                return false;
+            }
+            if (workload.replayedFor(DRAIN_MS) || now - endNanos >= TimeUnit.MILLISECONDS.toNanos(OVERTIME_MS)) {
+                return true;
+            }
+            if (!overtimeSaid) {
+                say("(the workload started late: running up to " + OVERTIME_MS / 1000
+                        + " s past --duration so its last transactions are decided)");
+                overtimeSaid = true;
+            }
+            return false;
+        }
+    }
+
+    private static void printValidation(Truth truth, JobConfig config) {
+        try (OutcomeReader reader = new OutcomeReader(config.bootstrapServers(), Map.of(),
+                config.outputs().outcomesTopic(), config.outputs().alertsTopic())) {
             OutcomeReader.Result result = reader.read(truth, Duration.ofSeconds(20), line -> {});
             Validation validation = Validation.compare(truth, result.outcomes(), result.alerts());
             System.out.println();
@@ -256,45 +192,6 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             System.out.println("validation could not read the outcomes: " + e.getMessage());
         }
-    }
-
-    private static void awaitRunning(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-            if (status == JobStatus.RUNNING) {
-                return;
-            }
-            if (status.isGloballyTerminalState()) {
-                throw new IllegalStateException("the job ended while starting: " + status);
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the job did not start within 90 s");
-    }
-
-    /**
-     * Waits (up to a minute) for the job's first completed checkpoint, read from the REST API as an
-     * operator would: the workload then starts against a job whose sources and exactly-once sinks
-     * are all up.
-     */
-    private static void awaitFirstCheckpoint(JobClient job, int webPort) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = URI.create("http://localhost:" + webPort + "/jobs/" + job.getJobID() + "/checkpoints");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                String body = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-                Matcher m = COMPLETED_CHECKPOINTS.matcher(body);
-                if (m.find() && Integer.parseInt(m.group(1)) >= 1) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the REST endpoint answers once the job is fully up
-            }
-            Thread.sleep(300);
-        }
-        say("(no checkpoint completed within 60 s; starting the workload anyway)");
     }
 
     private static long elapsedMs(long startNanos) {

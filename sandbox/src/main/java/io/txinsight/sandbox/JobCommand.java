@@ -1,16 +1,9 @@
 package io.txinsight.sandbox;
 
-import io.txinsight.job.DurationParser;
 import io.txinsight.job.JobOptions;
-import io.txinsight.job.TxInsightJob;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +28,7 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9249", description = "Prometheus endpoint port (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = "--summary-every", defaultValue = "5s", converter = DurationParser.class,
+    @Option(names = "--summary-every", defaultValue = "5s", converter = JobOptions.DurationConverter.class,
             description = "How often to print the live summary; 0 for never (default: ${DEFAULT-VALUE}).")
     long summaryEveryMs;
 
@@ -49,42 +42,15 @@ public final class JobCommand implements Callable<Integer> {
             System.out.print(JobOptions.usage());
             return 0;
         }
-        Ports.requireFree(webPort, "the Flink web UI", "--web-port");
-        Ports.requireFree(metricsPort, "the Prometheus endpoint", "--metrics-port");
-        Path workDir = Files.createTempDirectory("txinsight-job-");
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(stopped, 60);
-        }, "job-ctrl-c"));
-        try {
-            JobClient client = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir,
-                    options.parallelism() > 0 ? options.parallelism() : 2), options);
+        try (LocalStack stack = LocalStack.open("job", webPort, metricsPort)) {
+            JobClient client = stack.startJob(options.config());
             System.out.println("txinsight job " + client.getJobID() + " is running: Flink web UI http://localhost:" + webPort
                     + ", metrics http://localhost:" + metricsPort + "/metrics. Ctrl-C stops it.");
-            LiveSummary summary = new LiveSummary(URI.create("http://localhost:" + metricsPort + "/metrics"), System.out);
-            long every = summaryEveryMs == 0 ? Long.MAX_VALUE : summaryEveryMs;
-            while (!stop.await(every, TimeUnit.MILLISECONDS)) {
-                if (client.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                    System.out.println("the job ended: " + client.getJobStatus().get());
-                    return 1;
-                }
-                summary.printOnce();
+            if (stack.printSummaryUntil(summaryEveryMs, () -> false) == LocalStack.Ending.JOB_ENDED) {
+                System.out.println("the job ended: " + stack.jobStatus());
+                return 1;
             }
-            Sandbox.cancel(client, webPort);
             return 0;
-        } finally {
-            Sandbox.deleteRecursively(workDir);
-            stopped.countDown();
-        }
-    }
-
-    static void awaitQuietly(CountDownLatch latch, int seconds) {
-        try {
-            latch.await(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

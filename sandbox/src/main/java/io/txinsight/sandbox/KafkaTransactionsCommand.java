@@ -1,6 +1,7 @@
 package io.txinsight.sandbox;
 
 import io.txinsight.events.Durations;
+import io.txinsight.job.JobOptions;
 import io.txinsight.job.collector.HangingRule;
 import io.txinsight.job.collector.KafkaTransactionsCollector;
 import io.txinsight.job.collector.KafkaTransactionsSnapshot;
@@ -49,11 +50,11 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
     List<String> topics;
 
     @Option(names = "--max-transaction-timeout", paramLabel = "DURATION", defaultValue = "15m",
-            converter = DurationConverter.class,
+            converter = JobOptions.DurationConverter.class,
             description = "The brokers' transaction.max.timeout.ms (default: ${DEFAULT-VALUE}, Kafka's default).")
     long maxTransactionTimeoutMs;
 
-    @Option(names = "--long-open-after", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+    @Option(names = "--long-open-after", paramLabel = "DURATION", defaultValue = "1m", converter = JobOptions.DurationConverter.class,
             description = "Flag a transaction open longer than this as long open (default: ${DEFAULT-VALUE}).")
     long longOpenAfterMs;
 
@@ -93,18 +94,6 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
                             + String.join(", ", t.coordinatorPartitions()) + ")");
             if (t.kind() == OpenKafkaTransaction.Kind.HANGING) {
                 out.println("             end it: " + t.abortCommand(bootstrapServers));
-            }
-        }
-    }
-
-    /** The one duration grammar ({@link Durations}) for picocli. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            try {
-                return Durations.toMillis(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

@@ -1,5 +1,21 @@
 package io.txinsight.sandbox;
 
+import static io.txinsight.job.metrics.MetricNames.ABORTED;
+import static io.txinsight.job.metrics.MetricNames.CLOSED;
+import static io.txinsight.job.metrics.MetricNames.COMMITTED_VIEW_LAG_MS;
+import static io.txinsight.job.metrics.MetricNames.DURATION;
+import static io.txinsight.job.metrics.MetricNames.EVENTS;
+import static io.txinsight.job.metrics.MetricNames.GROUP;
+import static io.txinsight.job.metrics.MetricNames.MALFORMED;
+import static io.txinsight.job.metrics.MetricNames.OPEN_NOW;
+import static io.txinsight.job.metrics.MetricNames.STATUS;
+import static io.txinsight.job.metrics.MetricNames.STUCK;
+import static io.txinsight.job.metrics.MetricNames.STUCK_NOW;
+import static io.txinsight.job.metrics.MetricNames.TENTATIVELY_CLOSED_NOW;
+import static io.txinsight.job.metrics.MetricNames.VIEW;
+
+import io.txinsight.events.CloseStatus;
+import io.txinsight.job.records.View;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +56,7 @@ final class LiveSummary {
             return;
         }
         long now = System.nanoTime();
-        double events = page.sum("txinsights_events", s -> "monitor".equals(s.labels().get("view")));
+        double events = page.sum(series(EVENTS), s -> View.MONITOR.label().equals(s.labels().get(VIEW)));
         String rate = "-";
         if (lastEvents >= 0 && now > lastNanos) {
             rate = String.format("%,.0f", (events - lastEvents) / ((now - lastNanos) / 1e9));
@@ -56,22 +72,27 @@ final class LiveSummary {
     }
 
     static String line(MetricsPage page, String eventsPerSecond) {
-        double p99 = page.quantile("txinsights_duration_ms_bucket", 0.99);
+        double p99 = page.quantile(series(DURATION) + "_bucket", 0.99);
         return String.format(
                 "%s  events/s %s | open %,.0f | tentatively closed %,.0f | closed %,.0f (failed %,.0f) | aborted %,.0f"
                         + " | stuck %,.0f (now %,.0f) | p99 duration %s | committed-view lag %s | malformed %,.0f",
                 time(),
                 eventsPerSecond,
-                page.sum("txinsights_open_now"),
-                page.sum("txinsights_tentatively_closed_now"),
-                page.sum("txinsights_closed"),
-                page.sum("txinsights_closed", s -> "failed".equals(s.labels().get("status"))),
-                page.sum("txinsights_aborted"),
-                page.sum("txinsights_stuck"),
-                page.sum("txinsights_stuck_now"),
+                page.sum(series(OPEN_NOW)),
+                page.sum(series(TENTATIVELY_CLOSED_NOW)),
+                page.sum(series(CLOSED)),
+                page.sum(series(CLOSED), s -> CloseStatus.FAILED.wireName().equals(s.labels().get(STATUS))),
+                page.sum(series(ABORTED)),
+                page.sum(series(STUCK)),
+                page.sum(series(STUCK_NOW)),
                 Double.isNaN(p99) ? "-" : millis(p99),
-                millis(page.max("txinsights_committed_view_lag_ms")),
-                page.sum("txinsights_malformed"));
+                millis(page.max(series(COMMITTED_VIEW_LAG_MS))),
+                page.sum(series(MALFORMED)));
+    }
+
+    /** A metric's name as Prometheus keeps it (see monitoring/prometheus/prometheus.yml). */
+    private static String series(String metric) {
+        return GROUP + "_" + metric;
     }
 
     /** The last page scraped, or null. */

@@ -27,6 +27,11 @@ record TopicSpec(String name, int partitions) {
         }
     }
 
+    @Override
+    public String toString() {
+        return name + ":" + partitions;
+    }
+
     static List<TopicSpec> parseAll(List<String> texts) {
         List<TopicSpec> specs = new ArrayList<>();
         for (String t : texts) {

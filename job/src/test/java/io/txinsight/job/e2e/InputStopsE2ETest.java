@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.events.Alert;
 import io.txinsight.events.CloseStatus;
-import io.txinsight.job.JobOptions;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.TxInsightJob;
+import io.txinsight.job.sources.StartingOffsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.core.execution.JobClient;
@@ -45,20 +46,17 @@ class InputStopsE2ETest {
         String topic = "halted-events";
         kafka.createTopic(topic, 1);
         kafka.createTopics(2, "halted-outcomes", "halted-alerts", "halted-dead-letters");
-        JobOptions options = JobOptions.parse(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--topics", topic,
-                "--starting-offsets", "earliest",
-                "--stuck-timeout", STUCK_TIMEOUT_MS + "ms",
-                "--abort-grace", "2s",
-                "--out-of-orderness", "1s",
-                "--outcomes-topic", "halted-outcomes",
-                "--alerts-topic", "halted-alerts",
-                "--dead-letter-topic", "halted-dead-letters",
-                "--checkpoint-interval", "1s",
-                "--parallelism", "2",
-                "--transactional-id-prefix", "e2e-halted");
-        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), options);
+        JobConfig config = JobConfig.DEFAULTS
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopics(topic)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withTracker(JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(STUCK_TIMEOUT_MS).withAbortGraceMs(2_000))
+                .withOutOfOrdernessMs(1_000)
+                .withOutputTopics("halted-outcomes", "halted-alerts", "halted-dead-letters")
+                .withCheckpointIntervalMs(1_000)
+                .withParallelism(2)
+                .withTransactionalIdPrefix("e2e-halted");
+        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
         KafkaProducer<byte[], byte[]> survivor = TestEvents.producer(kafka.bootstrapServers(), "survivor");
         KafkaProducer<byte[], byte[]> doomed = TestEvents.producer(kafka.bootstrapServers(), "doomed");
         try (JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), "halted-outcomes", "halted-alerts")) {

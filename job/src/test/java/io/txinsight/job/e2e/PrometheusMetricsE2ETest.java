@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.txinsight.events.CloseStatus;
-import io.txinsight.job.JobOptions;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.TxInsightJob;
+import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.metrics.MetricCatalogTest;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -63,19 +64,17 @@ class PrometheusMetricsE2ETest {
         String topic = "metrics-events";
         kafka.createTopic(topic, 2);
         kafka.createTopics(1, "metrics-outcomes", "metrics-alerts", "metrics-dead-letters");
-        JobOptions options = JobOptions.parse(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--topics", topic,
-                "--starting-offsets", "earliest",
-                "--stuck-timeout", "3s",
-                "--out-of-orderness", "500ms",
-                "--outcomes-topic", "metrics-outcomes",
-                "--alerts-topic", "metrics-alerts",
-                "--dead-letter-topic", "metrics-dead-letters",
-                "--checkpoint-interval", "0",
-                "--parallelism", "2",
-                "--job-name", "metrics-e2e");
-        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), options);
+        JobConfig config = JobConfig.DEFAULTS
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopics(topic)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withTracker(JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(3_000))
+                .withOutOfOrdernessMs(500)
+                .withOutputTopics("metrics-outcomes", "metrics-alerts", "metrics-dead-letters")
+                .withCheckpointIntervalMs(0)
+                .withParallelism(2)
+                .withJobName("metrics-e2e");
+        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
         try (KafkaProducer<byte[], byte[]> producer = TestEvents.producer(kafka.bootstrapServers(), null)) {
             long t = System.currentTimeMillis();
             // 6 payments of 120 ms (4 succeed, 2 fail), 3 transfers of 3 s, and one payment that

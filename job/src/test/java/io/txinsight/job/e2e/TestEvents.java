@@ -37,6 +37,10 @@ final class TestEvents {
         return new ProducerRecord<>(topic, e.txnId().getBytes(StandardCharsets.UTF_8), CODEC.encode(e));
     }
 
+    static ProducerRecord<byte[], byte[]> record(String topic, int partition, BusinessEvent e) {
+        return new ProducerRecord<>(topic, partition, e.txnId().getBytes(StandardCharsets.UTF_8), CODEC.encode(e));
+    }
+
     static ProducerRecord<byte[], byte[]> raw(String topic, String key, String value) {
         return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }

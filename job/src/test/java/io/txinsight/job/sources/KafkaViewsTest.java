@@ -2,7 +2,7 @@ package io.txinsight.job.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.txinsight.job.JobOptions;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.records.View;
 import java.lang.reflect.Field;
 import java.util.Map;
@@ -22,7 +22,9 @@ class KafkaViewsTest {
 
     @Test
     void eachViewSetsItsIsolationLevelExplicitly() throws Exception {
-        KafkaInput in = JobOptions.parse("--bootstrap-servers", "k:9092", "--kafka.security.protocol=SASL_SSL")
+        KafkaInput in = JobConfig.DEFAULTS
+                .withBootstrapServers("k:9092")
+                .withKafkaProperties(Map.of("security.protocol", "SASL_SSL"))
                 .kafkaInput();
         Properties monitor = props(KafkaViews.source(in, View.MONITOR, "m"));
         Properties committed = props(KafkaViews.source(in, View.COMMITTED, "c"));

@@ -48,15 +48,13 @@ final class TrackerFixture implements AutoCloseable {
 
     /** Short timings so that tests read like the design: stuck 10 s, grace 5 s, retention 100 s. */
     static TrackerSettings settings() {
-        TrackerSettings s = new TrackerSettings();
-        s.stuckTimeoutMs = 10_000;
-        s.abortGraceMs = 5_000;
-        s.abortRecheckMs = 1_000;
-        s.retentionMs = 100_000;
-        s.outOfOrdernessMs = 0;
-        s.outlierFactor = 4.0;
-        s.outlierWarmup = 5;
-        return s;
+        return TrackerSettings.DEFAULTS
+                .withStuckTimeoutMs(10_000)
+                .withAbortGraceMs(5_000)
+                .withAbortRecheckMs(1_000)
+                .withRetentionMs(100_000)
+                .withOutlierFactor(4.0)
+                .withOutlierWarmup(5);
     }
 
     // --- records on the pretend topic ---

@@ -46,7 +46,7 @@ public final class TrackerStateSizeBench {
 
         KeyedTwoInputStreamOperatorTestHarness<String, ViewEvent, ViewEvent, Outcome> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new MonitorClockedOperator(new TransactionTracker(new TrackerSettings(), TrackerMetrics.NONE)),
+                        new MonitorClockedOperator(new TransactionTracker(TrackerSettings.DEFAULTS, TrackerMetrics.NONE)),
                         new TransactionTracker.ByTxnId(),
                         new TransactionTracker.ByTxnId(),
                         Types.STRING,

@@ -9,6 +9,7 @@ import io.txinsight.events.Outcome;
 import io.txinsight.events.Verdict;
 import io.txinsight.job.records.ViewEvent;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
@@ -514,8 +515,7 @@ class TransactionTrackerTest {
 
     @Test
     void retentionShorterThanStuckTimeoutExpiresWithoutAlert() throws Exception {
-        TrackerSettings s = TrackerFixture.settings();
-        s.stuckTimeoutByTypeMs.put("batch", 1_000_000L);
+        TrackerSettings s = TrackerFixture.settings().withStuckTimeoutByTypeMs(Map.of("batch", 1_000_000L));
         try (TrackerFixture fx = new TrackerFixture(s)) {
             fx.monitor(fx.open("t1", 1_000, "batch"));
             fx.clock(101_000);
@@ -528,8 +528,7 @@ class TransactionTrackerTest {
 
     @Test
     void stuckTimeoutPerType() throws Exception {
-        TrackerSettings s = TrackerFixture.settings();
-        s.stuckTimeoutByTypeMs.put("instant", 2_000L);
+        TrackerSettings s = TrackerFixture.settings().withStuckTimeoutByTypeMs(Map.of("instant", 2_000L));
         try (TrackerFixture fx = new TrackerFixture(s)) {
             fx.monitor(fx.open("fast", 1_000, "instant"), fx.open("slow", 1_000, "payment"));
             fx.clock(3_000);
@@ -695,8 +694,7 @@ class TransactionTrackerTest {
 
     @Test
     void outlierBySloEvenBeforeWarmUp() throws Exception {
-        TrackerSettings s = TrackerFixture.settings();
-        s.sloByTypeMs.put("payment", 5_000L);
+        TrackerSettings s = TrackerFixture.settings().withSloByTypeMs(Map.of("payment", 5_000L));
         try (TrackerFixture fx = new TrackerFixture(s)) {
             closeNormally(fx, "t1", 0, 6_000, "payment");
             closeNormally(fx, "t2", 10_000, 4_000, "payment");

@@ -6,14 +6,14 @@ import io.txinsight.simulator.Presets;
 import io.txinsight.simulator.SimulationParams;
 import org.junit.jupiter.api.Test;
 
-class DemoWorkloadTest {
+class WorkloadFitTest {
 
     private final SimulationParams mixed = Presets.named("mixed");
 
     @Test
     void aRunUntilStoppedOrWithRoomEnoughKeepsThePresetsTiming() {
-        DemoWorkload endless = DemoWorkload.fitting(mixed, 0);
-        DemoWorkload roomy = DemoWorkload.fitting(mixed, 60_000);
+        WorkloadFit endless = WorkloadFit.fitting(mixed, 0);
+        WorkloadFit roomy = WorkloadFit.fitting(mixed, 60_000);
 
         assertThat(endless.compressed()).isFalse();
         assertThat(endless.params()).isEqualTo(mixed);
@@ -23,7 +23,7 @@ class DemoWorkloadTest {
 
     @Test
     void theShortestSpanIsTheFirstThatFitsEveryTrouble() {
-        DemoWorkload w = DemoWorkload.fitting(mixed, 0);
+        WorkloadFit w = WorkloadFit.fitting(mixed, 0);
 
         assertThat(w.over(w.shortestSpanMs()).problems()).isEmpty();
         assertThat(w.over(w.shortestSpanMs() - 1_000).problems()).isNotEmpty();
@@ -32,8 +32,8 @@ class DemoWorkloadTest {
 
     @Test
     void aShortRunHalvesEveryTimingAndStillFitsEveryTrouble() {
-        long natural = DemoWorkload.fitting(mixed, 0).shortestSpanMs();
-        DemoWorkload short30s = DemoWorkload.fitting(mixed, 4_000);
+        long natural = WorkloadFit.fitting(mixed, 0).shortestSpanMs();
+        WorkloadFit short30s = WorkloadFit.fitting(mixed, 4_000);
 
         assertThat(short30s.compressed()).isTrue();
         assertThat(short30s.params().stuckTimeoutMs()).isEqualTo(mixed.stuckTimeoutMs() / 2);
