@@ -32,31 +32,11 @@ done
 /usr/bin/python3 -c 'import confluent_kafka' 2>/dev/null || {
   echo "job-latency: needs python3-confluent-kafka (apt-get install -y --no-install-recommends python3-confluent-kafka)" >&2; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-WORK="$(mktemp -d /tmp/job-latency.XXXXXX)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "building (offline) ..."
-mvn -B -o -q install -DskipTests -pl events,broker,simulator,job,sandbox -am > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; exit 1; }
-for m in simulator sandbox; do touch "$m/target/.txinsight-built"; done
-./txinsight broker --help > /dev/null
-export TXINSIGHT_SKIP_BUILD=1
-
+source bench/standalone-broker.sh
+bench_setup job-latency
 TOPICS="lat-events:4,lat-alerts:1,lat-dead-letters:1"
 for I in $INTERVALS; do TOPICS="$TOPICS,lat-outcomes-$I:4"; done
-KAFKA_PORT="$(free_port)"
-BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-./txinsight broker --port "$KAFKA_PORT" --topics "$TOPICS" > "$WORK/broker.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 600); do grep -q 'Kafka is up' "$WORK/broker.log" && break; sleep 0.1; done
-grep -q 'Kafka is up' "$WORK/broker.log" || { cat "$WORK/broker.log" >&2; exit 1; }
+start_broker "$TOPICS"
 
 # Reads the outcomes read_committed until the load has ended and nothing came for 20 s (longer
 # than any checkpoint interval here); prints p50 p99 max count.

@@ -47,31 +47,10 @@ if ! /usr/bin/python3 -c 'import confluent_kafka, prometheus_client' 2>/dev/null
 fi
 [[ -f "$PEER" ]] || { echo "job-vs-peers: the Python peer $PEER is missing (set PEER=path)" >&2; exit 2; }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-WORK="$(mktemp -d /tmp/job-vs-peers.XXXXXX)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "building (offline) ..."
-mvn -B -o -q install -DskipTests -pl events,broker,simulator,job,sandbox -am > "$WORK/build.log" 2>&1 \
-  || { cat "$WORK/build.log" >&2; exit 1; }
-for m in simulator sandbox; do touch "$m/target/.txinsight-built"; done
-./txinsight broker --help > /dev/null   # writes sandbox/target/classpath.txt if missing
-export TXINSIGHT_SKIP_BUILD=1
-
+source bench/standalone-broker.sh
+bench_setup job-vs-peers
 TOPIC=bench-events
-KAFKA_PORT="$(free_port)"
-BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-./txinsight broker --port "$KAFKA_PORT" \
-  --topics "$TOPIC:$PARTITIONS,bench-outcomes:$PARTITIONS,bench-alerts:1,bench-dead-letters:1" > "$WORK/broker.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 600); do grep -q 'Kafka is up' "$WORK/broker.log" && break; sleep 0.1; done
-grep -q 'Kafka is up' "$WORK/broker.log" || { cat "$WORK/broker.log" >&2; exit 1; }
+start_broker "$TOPIC:$PARTITIONS,bench-outcomes:$PARTITIONS,bench-alerts:1,bench-dead-letters:1"
 
 TXNS=$(( EVENTS / 10 ))
 echo "preloading $TOPIC ($PARTITIONS partitions) with $TXNS business transactions in committed Kafka transactions ..."
