@@ -21,7 +21,7 @@ for block in text.split("jdk.ExecutionSample {")[1:]:
     # Flink task threads end in " (1/2)#0": one group for every subtask of a task.
     thread = re.sub(r" \(\d+/\d+\)#\d+$", "", thread)
     thread = re.sub(r"-\d+$", "-N", thread)
-    frames = [re.sub(r"\s+line:.*$", "", f.strip()) for f in re.findall(r"^\s{6}(\S.*)$", block, re.M)]
+    frames = [re.sub(r"\s+line:.*$", "", f.strip()) for f in re.findall(r"^\s{4}(\S.*)$", block, re.M)]
     frames = [f for f in frames if f and f != "..."]
     samples.append((thread, frames))
 

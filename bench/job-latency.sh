@@ -67,7 +67,7 @@ import re, sys, time, urllib.request
 url, deadline = sys.argv[1], time.time() + 120
 while time.time() < deadline:
     try:
-        if re.search(r'_numRunningJobs\S* 1\.0', urllib.request.urlopen(url, timeout=2).read().decode()): sys.exit(0)
+        if re.search(r'txinsights_view_event_type_events\{', urllib.request.urlopen(url, timeout=2).read().decode()): sys.exit(0)
     except OSError: pass
     time.sleep(0.2)
 sys.exit(1)
@@ -85,7 +85,7 @@ for I in $INTERVALS; do
   JOB_PID=$!
   PIDS+=("$JOB_PID")
   /usr/bin/python3 "$WORK/running.py" "http://127.0.0.1:$METRICS_PORT/metrics" || { tail -40 "$WORK/job-$I.log" >&2; exit 1; }
-  sleep 5 # the sources assign their partitions after RUNNING; --starting-offsets latest would skip what came before
+  sleep 5 # the operators are open; the sources assign their partitions just after, and --starting-offsets latest would skip what came before
   START="$(date +%s)"
   ./txinsight simulate stream -b "$BOOTSTRAP" --topic lat-events --rate "$RATE" --duration "$DURATION" \
     --transactional-id-prefix "lat-load-$I-" --quiet > "$WORK/load-$I.log" 2>&1 &
