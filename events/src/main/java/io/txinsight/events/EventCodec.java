@@ -3,7 +3,6 @@ package io.txinsight.events;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -20,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,11 +104,6 @@ public final class EventCodec {
         // the event does not keep. The whole record is still read, so every syntax error, limit and
         // duplicate field is found as before.
         try (JsonParser parser = mapper.getFactory().createParser(value)) {
-            if (!keepAttributes) {
-                // Jackson's duplicate check keeps a hash set per object; FieldNames does the same
-                // job for the handful of names an event has. Kept attributes still need Jackson's.
-                parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-            }
             JsonToken root = parser.nextToken();
             if (root == null) {
                 return reject(Rejection.Reason.NOT_JSON, null, "record value holds no JSON; expected a JSON object");
@@ -160,10 +153,8 @@ public final class EventCodec {
      */
     private Fields readObject(JsonParser parser, boolean keepAttributes) throws IOException {
         Fields f = new Fields();
-        FieldNames names = new FieldNames();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            names.add(name, parser);
             JsonToken token = parser.nextToken();
             switch (name) {
                 case EVENT_TYPE -> f.eventType = FieldValue.read(parser, token);
@@ -196,40 +187,24 @@ public final class EventCodec {
         JsonToken token = parser.currentToken();
         if (token == JsonToken.VALUE_STRING) {
             measureString(parser);
-        } else if (token == JsonToken.START_OBJECT) {
-            FieldNames names = new FieldNames();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                names.add(parser.currentName(), parser);
-                parser.nextToken();
-                skipValue(parser);
-            }
-        } else if (token == JsonToken.START_ARRAY) {
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                skipValue(parser);
-            }
+            return;
         }
-        // Nesting is bounded by MAX_NESTING_DEPTH: the parser fails past it, before the stack does.
-    }
-
-    /**
-     * The names of one JSON object so far, to reject a repeated one as Jackson's strict duplicate
-     * detection does (same message). Objects in events have a few fields, and the parser hands out
-     * canonical name instances, so a linear scan beats a hash set.
-     */
-    private static final class FieldNames {
-        private String[] names = new String[8];
-        private int size;
-
-        void add(String name, JsonParser parser) throws JsonParseException {
-            for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
-                    throw new JsonParseException(parser, "Duplicate field '" + name + "'");
-                }
+        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = parser.nextToken();
+            if (t == null) {
+                return; // the parser reports the unclosed value on the next read
             }
-            if (size == names.length) {
-                names = Arrays.copyOf(names, size * 2);
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            } else if (t == JsonToken.VALUE_STRING) {
+                measureString(parser);
             }
-            names[size++] = name;
         }
     }
 
