@@ -5,20 +5,21 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,6 +52,8 @@ public final class EventCodec {
     private static final int MAX_STEP_OR_TYPE_LENGTH = 256;
 
     private final ObjectMapper mapper;
+    /** Reads the attributes object in the middle of a record: what follows it is the record's business. */
+    private final ObjectReader attributesReader;
 
     public EventCodec() {
         JsonFactory factory =
@@ -69,10 +72,25 @@ public final class EventCodec {
         // Amounts are money: keep decimals exact, trailing zeros included (125.50 stays 125.50).
         mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        this.attributesReader = mapper.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {})
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** Decodes one record value. Never throws for bad input. */
+    /** Decodes one record value, attributes included. Never throws for bad input. */
     public DecodeResult decode(byte[] value) {
+        return decode(value, true);
+    }
+
+    /**
+     * Decodes one record value for a reader that has no use for the attributes (the job): the
+     * record is validated exactly as {@link #decode(byte[])} does, rejections included, but the
+     * attributes are only checked, never built into a map. The event's attributes are empty.
+     */
+    public DecodeResult decodeWithoutAttributes(byte[] value) {
+        return decode(value, false);
+    }
+
+    private DecodeResult decode(byte[] value, boolean keepAttributes) {
         if (value == null || value.length == 0) {
             return reject(Rejection.Reason.NOT_JSON, null, "record value is empty; expected a JSON object");
         }
@@ -82,9 +100,27 @@ public final class EventCodec {
                     null,
                     "record value is " + value.length + " bytes; at most " + MAX_RECORD_BYTES + " bytes are accepted");
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(value);
+        // Straight from the bytes with the streaming parser: no tree, and no string for a value
+        // the event does not keep. The whole record is still read, so every syntax error, limit and
+        // duplicate field is found as before.
+        try (JsonParser parser = mapper.getFactory().createParser(value)) {
+            JsonToken root = parser.nextToken();
+            if (root == null) {
+                return reject(Rejection.Reason.NOT_JSON, null, "record value holds no JSON; expected a JSON object");
+            }
+            if (root != JsonToken.START_OBJECT) {
+                skipValue(parser);
+                DecodeResult trailing = trailingToken(parser);
+                return trailing != null
+                        ? trailing
+                        : reject(
+                                Rejection.Reason.NOT_OBJECT,
+                                null,
+                                "record is a JSON " + jsonType(root) + "; expected a JSON object");
+            }
+            Fields fields = readObject(parser, keepAttributes);
+            DecodeResult trailing = trailingToken(parser);
+            return trailing != null ? trailing : fields.validate();
         } catch (StreamConstraintsException e) {
             return reject(Rejection.Reason.TOO_LARGE, null, "record is past a size limit: " + describe(e));
         } catch (JsonProcessingException e) {
@@ -95,161 +131,266 @@ public final class EventCodec {
         } catch (IOException | RuntimeException e) {
             return reject(Rejection.Reason.NOT_JSON, null, "record is not valid UTF-8 JSON: " + e.getMessage());
         }
-        if (root == null || root.isMissingNode()) {
-            return reject(Rejection.Reason.NOT_JSON, null, "record value holds no JSON; expected a JSON object");
-        }
-        if (!root.isObject()) {
-            return reject(
-                    Rejection.Reason.NOT_OBJECT,
-                    null,
-                    "record is a JSON " + root.getNodeType().name().toLowerCase() + "; expected a JSON object");
-        }
-        return fromObject((ObjectNode) root);
     }
 
-    private DecodeResult fromObject(ObjectNode node) {
-        // event_type
-        JsonNode typeNode = node.get(EVENT_TYPE);
-        if (typeNode == null || typeNode.isNull()) {
-            return missing(EVENT_TYPE, "one of " + EventType.wireNames());
+    /** A record is one JSON value: anything after it makes the record invalid. */
+    private static DecodeResult trailingToken(JsonParser parser) throws IOException {
+        JsonToken next = parser.nextToken();
+        if (next == null) {
+            return null;
         }
-        if (!typeNode.isTextual()) {
-            return wrongType(EVENT_TYPE, typeNode, "a string");
+        JsonLocation loc = parser.currentTokenLocation();
+        return reject(
+                Rejection.Reason.NOT_JSON,
+                null,
+                "record is not valid UTF-8 JSON: Trailing token (of type " + next + ") found after value"
+                        + " (at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
+    }
+
+    /**
+     * Reads the fields of the object the parser is on (at its START_OBJECT) and leaves the parser
+     * on its END_OBJECT. Only the fields of an event are kept; the rest is read and checked only.
+     */
+    private Fields readObject(JsonParser parser, boolean keepAttributes) throws IOException {
+        Fields f = new Fields();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (name) {
+                case EVENT_TYPE -> f.eventType = FieldValue.read(parser, token);
+                case TXN_ID -> f.txnId = FieldValue.read(parser, token);
+                case TS -> f.ts = FieldValue.read(parser, token);
+                case STEP -> f.step = FieldValue.read(parser, token);
+                case TXN_TYPE -> f.txnType = FieldValue.read(parser, token);
+                case STATUS -> f.status = FieldValue.read(parser, token);
+                case ATTRIBUTES -> {
+                    if (keepAttributes && token == JsonToken.START_OBJECT) {
+                        f.attributes = attributesReader.readValue(parser);
+                        f.attributesToken = token;
+                    } else {
+                        f.attributesToken = token;
+                        skipValue(parser);
+                    }
+                }
+                default -> skipValue(parser);
+            }
         }
-        EventType eventType = EventType.fromWire(typeNode.textValue()).orElse(null);
-        if (eventType == null) {
-            return reject(
-                    Rejection.Reason.UNKNOWN_VALUE,
-                    EVENT_TYPE,
-                    "field 'event_type' is '" + clip(typeNode.textValue()) + "'; expected one of " + EventType.wireNames());
+        return f;
+    }
+
+
+    /**
+     * Reads past the value the parser is on without keeping it. Every string is still measured:
+     * a skipped 70,000-character string must be rejected as it is when the attributes are kept.
+     */
+    private static void skipValue(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            measureString(parser);
+            return;
+        }
+        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = parser.nextToken();
+            if (t == null) {
+                return; // the parser reports the unclosed value on the next read
+            }
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            } else if (t == JsonToken.VALUE_STRING) {
+                measureString(parser);
+            }
+        }
+    }
+
+    /**
+     * The parser checks a string against the length limit only when it makes a {@code String} of
+     * it; a string past the limit is made one, so it fails exactly as a kept string would.
+     */
+    private static void measureString(JsonParser parser) throws IOException {
+        if (parser.getTextLength() > MAX_STRING_LENGTH) {
+            parser.getText();
+        }
+    }
+
+    /** The value of one event field as read, before it is checked. */
+    private record FieldValue(JsonToken token, String text, boolean fitsLong, long number) {
+
+        static FieldValue read(JsonParser parser, JsonToken token) throws IOException {
+            switch (token) {
+                case VALUE_STRING:
+                    return new FieldValue(token, parser.getText(), false, 0);
+                case VALUE_NUMBER_INT: {
+                    JsonParser.NumberType type = parser.getNumberType();
+                    boolean fitsLong = type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
+                    return fitsLong
+                            ? new FieldValue(token, null, true, parser.getLongValue())
+                            : new FieldValue(token, parser.getBigIntegerValue().toString(), false, 0);
+                }
+                case VALUE_NUMBER_FLOAT:
+                    return new FieldValue(token, parser.getDecimalValue().toString(), false, 0);
+                default:
+                    skipValue(parser);
+                    return new FieldValue(token, null, false, 0);
+            }
         }
 
-        // txn_id
-        JsonNode idNode = node.get(TXN_ID);
-        if (idNode == null || idNode.isNull()) {
-            return missing(TXN_ID, "a non-empty string of at most " + BusinessEvent.MAX_TXN_ID_LENGTH + " characters");
-        }
-        if (!idNode.isTextual()) {
-            return wrongType(TXN_ID, idNode, "a string");
-        }
-        String txnId = idNode.textValue();
-        if (txnId.isBlank()) {
-            return reject(Rejection.Reason.BLANK_FIELD, TXN_ID, "field 'txn_id' is blank; expected a non-empty string");
-        }
-        if (txnId.length() > BusinessEvent.MAX_TXN_ID_LENGTH) {
-            return reject(
-                    Rejection.Reason.FIELD_TOO_LONG,
-                    TXN_ID,
-                    "field 'txn_id' is " + txnId.length() + " characters long; at most "
-                            + BusinessEvent.MAX_TXN_ID_LENGTH + " are accepted");
+        boolean absent() {
+            return token == JsonToken.VALUE_NULL;
         }
 
-        // ts
-        JsonNode tsNode = node.get(TS);
-        if (tsNode == null || tsNode.isNull()) {
-            return missing(TS, "an ISO-8601 UTC time such as 2026-11-21T18:09:14.123Z, or epoch milliseconds");
-        }
-        long ts;
-        if (tsNode.isTextual()) {
-            try {
-                ts = EventTime.parse(tsNode.textValue());
-            } catch (DateTimeParseException e) {
-                return reject(
-                        Rejection.Reason.UNPARSEABLE_TIMESTAMP,
-                        TS,
-                        "field 'ts' is '" + clip(tsNode.textValue())
-                                + "', which is not an ISO-8601 time with a zone; expected e.g. 2026-11-21T18:09:14.123Z");
-            }
-        } else if (tsNode.isIntegralNumber() && tsNode.canConvertToLong()) {
-            ts = tsNode.longValue();
-            if (ts < 0) {
-                return reject(
-                        Rejection.Reason.UNPARSEABLE_TIMESTAMP,
-                        TS,
-                        "field 'ts' is " + ts + "; epoch milliseconds must not be negative");
-            }
-        } else if (tsNode.isNumber()) {
-            return reject(
-                    Rejection.Reason.UNPARSEABLE_TIMESTAMP,
-                    TS,
-                    "field 'ts' is " + tsNode.asText() + "; epoch milliseconds must be a whole number");
-        } else {
-            return wrongType(TS, tsNode, "a string (ISO-8601) or a number (epoch milliseconds)");
+        boolean isString() {
+            return token == JsonToken.VALUE_STRING;
         }
 
-        // step
-        String step = null;
-        JsonNode stepNode = node.get(STEP);
-        if (stepNode != null && !stepNode.isNull()) {
-            if (!stepNode.isTextual()) {
-                return wrongType(STEP, stepNode, "a string");
-            }
-            step = stepNode.textValue();
+        /** What the number looks like in a message. */
+        String numberText() {
+            return fitsLong ? Long.toString(number) : text;
         }
-        if (eventType.isStep()) {
-            if (step == null) {
-                return missing(STEP, "the step name on a " + eventType.wireName() + " event");
-            }
-            if (step.isBlank()) {
-                return reject(
-                        Rejection.Reason.BLANK_FIELD,
-                        STEP,
-                        "field 'step' is blank on a " + eventType.wireName() + " event; expected the step name");
-            }
-        }
-        if (step != null && step.length() > MAX_STEP_OR_TYPE_LENGTH) {
-            return tooLong(STEP, step);
+    }
+
+    /**
+     * The event fields of one record, checked in a fixed order once the whole record has been
+     * read, so the same record always gets the same rejection whatever its field order.
+     */
+    private static final class Fields {
+        FieldValue eventType;
+        FieldValue txnId;
+        FieldValue ts;
+        FieldValue step;
+        FieldValue txnType;
+        FieldValue status;
+        JsonToken attributesToken;
+        Map<String, Object> attributes;
+
+        private static boolean absent(FieldValue v) {
+            return v == null || v.absent();
         }
 
-        // txn_type
-        String txnType = null;
-        JsonNode typeOfTxn = node.get(TXN_TYPE);
-        if (typeOfTxn != null && !typeOfTxn.isNull()) {
-            if (!typeOfTxn.isTextual()) {
-                return wrongType(TXN_TYPE, typeOfTxn, "a string");
+        DecodeResult validate() {
+            if (absent(this.eventType)) {
+                return missing(EVENT_TYPE, "one of " + EventType.wireNames());
             }
-            txnType = typeOfTxn.textValue();
-            if (txnType.length() > MAX_STEP_OR_TYPE_LENGTH) {
-                return tooLong(TXN_TYPE, txnType);
+            if (!this.eventType.isString()) {
+                return wrongType(EVENT_TYPE, this.eventType.token(), "a string");
             }
-        }
-
-        // status
-        CloseStatus status = null;
-        JsonNode statusNode = node.get(STATUS);
-        if (statusNode != null && !statusNode.isNull()) {
-            if (!statusNode.isTextual()) {
-                return wrongType(STATUS, statusNode, "a string");
-            }
-            status = CloseStatus.fromWire(statusNode.textValue()).orElse(null);
-            if (status == null) {
+            EventType eventType = EventType.fromWire(this.eventType.text()).orElse(null);
+            if (eventType == null) {
                 return reject(
                         Rejection.Reason.UNKNOWN_VALUE,
-                        STATUS,
-                        "field 'status' is '" + clip(statusNode.textValue()) + "'; expected success or failed");
+                        EVENT_TYPE,
+                        "field 'event_type' is '" + clip(this.eventType.text()) + "'; expected one of "
+                                + EventType.wireNames());
             }
-        }
 
-        // attributes
-        Map<String, Object> attributes = Map.of();
-        JsonNode attrNode = node.get(ATTRIBUTES);
-        if (attrNode != null && !attrNode.isNull()) {
-            if (!attrNode.isObject()) {
-                return wrongType(ATTRIBUTES, attrNode, "a JSON object");
+            if (absent(this.txnId)) {
+                return missing(TXN_ID, "a non-empty string of at most " + BusinessEvent.MAX_TXN_ID_LENGTH + " characters");
             }
-            attributes = toMap(attrNode);
-        }
-        return new DecodeResult.Accepted(new BusinessEvent(eventType, txnId, ts, step, txnType, status, attributes));
-    }
+            if (!this.txnId.isString()) {
+                return wrongType(TXN_ID, this.txnId.token(), "a string");
+            }
+            String txnId = this.txnId.text();
+            if (txnId.isBlank()) {
+                return reject(Rejection.Reason.BLANK_FIELD, TXN_ID, "field 'txn_id' is blank; expected a non-empty string");
+            }
+            if (txnId.length() > BusinessEvent.MAX_TXN_ID_LENGTH) {
+                return reject(
+                        Rejection.Reason.FIELD_TOO_LONG,
+                        TXN_ID,
+                        "field 'txn_id' is " + txnId.length() + " characters long; at most "
+                                + BusinessEvent.MAX_TXN_ID_LENGTH + " are accepted");
+            }
 
-    private Map<String, Object> toMap(JsonNode attrNode) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = attrNode.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
-            map.put(e.getKey(), mapper.convertValue(e.getValue(), Object.class));
+            if (absent(this.ts)) {
+                return missing(TS, "an ISO-8601 UTC time such as 2026-11-21T18:09:14.123Z, or epoch milliseconds");
+            }
+            long ts;
+            if (this.ts.isString()) {
+                try {
+                    ts = EventTime.parse(this.ts.text());
+                } catch (DateTimeParseException e) {
+                    return reject(
+                            Rejection.Reason.UNPARSEABLE_TIMESTAMP,
+                            TS,
+                            "field 'ts' is '" + clip(this.ts.text())
+                                    + "', which is not an ISO-8601 time with a zone; expected e.g. 2026-11-21T18:09:14.123Z");
+                }
+            } else if (this.ts.fitsLong()) {
+                ts = this.ts.number();
+                if (ts < 0) {
+                    return reject(
+                            Rejection.Reason.UNPARSEABLE_TIMESTAMP,
+                            TS,
+                            "field 'ts' is " + ts + "; epoch milliseconds must not be negative");
+                }
+            } else if (this.ts.token().isNumeric()) {
+                return reject(
+                        Rejection.Reason.UNPARSEABLE_TIMESTAMP,
+                        TS,
+                        "field 'ts' is " + this.ts.numberText() + "; epoch milliseconds must be a whole number");
+            } else {
+                return wrongType(TS, this.ts.token(), "a string (ISO-8601) or a number (epoch milliseconds)");
+            }
+
+            String step = null;
+            if (!absent(this.step)) {
+                if (!this.step.isString()) {
+                    return wrongType(STEP, this.step.token(), "a string");
+                }
+                step = this.step.text();
+            }
+            if (eventType.isStep()) {
+                if (step == null) {
+                    return missing(STEP, "the step name on a " + eventType.wireName() + " event");
+                }
+                if (step.isBlank()) {
+                    return reject(
+                            Rejection.Reason.BLANK_FIELD,
+                            STEP,
+                            "field 'step' is blank on a " + eventType.wireName() + " event; expected the step name");
+                }
+            }
+            if (step != null && step.length() > MAX_STEP_OR_TYPE_LENGTH) {
+                return tooLong(STEP, step);
+            }
+
+            String txnType = null;
+            if (!absent(this.txnType)) {
+                if (!this.txnType.isString()) {
+                    return wrongType(TXN_TYPE, this.txnType.token(), "a string");
+                }
+                txnType = this.txnType.text();
+                if (txnType.length() > MAX_STEP_OR_TYPE_LENGTH) {
+                    return tooLong(TXN_TYPE, txnType);
+                }
+            }
+
+            CloseStatus status = null;
+            if (!absent(this.status)) {
+                if (!this.status.isString()) {
+                    return wrongType(STATUS, this.status.token(), "a string");
+                }
+                status = CloseStatus.fromWire(this.status.text()).orElse(null);
+                if (status == null) {
+                    return reject(
+                            Rejection.Reason.UNKNOWN_VALUE,
+                            STATUS,
+                            "field 'status' is '" + clip(this.status.text()) + "'; expected success or failed");
+                }
+            }
+
+            if (attributesToken != null && attributesToken != JsonToken.VALUE_NULL
+                    && attributesToken != JsonToken.START_OBJECT) {
+                return wrongType(ATTRIBUTES, attributesToken, "a JSON object");
+            }
+            return new DecodeResult.Accepted(new BusinessEvent(
+                    eventType, txnId, ts, step, txnType, status, attributes == null ? Map.of() : attributes));
         }
-        return map;
     }
 
     /** Encodes an event in the documented wire form (UTF-8 JSON, {@code ts} as ISO-8601 UTC). */
@@ -290,7 +431,12 @@ public final class EventCodec {
         if (node == null || !node.isObject()) {
             return reject(Rejection.Reason.NOT_OBJECT, null, "event is not a JSON object");
         }
-        return fromObject((ObjectNode) node);
+        try (JsonParser parser = mapper.treeAsTokens(node)) {
+            parser.nextToken();
+            return readObject(parser, true).validate();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read an event from a JSON tree", e);
+        }
     }
 
     public String encodeToString(BusinessEvent event) {
@@ -309,11 +455,24 @@ public final class EventCodec {
         return reject(Rejection.Reason.MISSING_FIELD, field, "field '" + field + "' is missing; expected " + expected);
     }
 
-    private static DecodeResult wrongType(String field, JsonNode actual, String expected) {
+    private static DecodeResult wrongType(String field, JsonToken actual, String expected) {
         return reject(
                 Rejection.Reason.WRONG_TYPE,
                 field,
-                "field '" + field + "' is a JSON " + actual.getNodeType().name().toLowerCase() + "; expected " + expected);
+                "field '" + field + "' is a JSON " + jsonType(actual) + "; expected " + expected);
+    }
+
+    /** The JSON type a value starting with {@code token} has, as a message names it. */
+    private static String jsonType(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
     }
 
     private static DecodeResult tooLong(String field, String value) {

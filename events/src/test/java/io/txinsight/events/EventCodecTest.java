@@ -118,6 +118,43 @@ class EventCodecTest {
         assertThat(rejection.message()).contains(message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejections")
+    void withoutAttributesRejectsEveryRecordTheSameWay(
+            String name, String json, Rejection.Reason reason, String field, String message) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+
+        DecodeResult lean = codec.decodeWithoutAttributes(bytes);
+
+        assertThat(lean.isAccepted()).as("%s should be rejected", name).isFalse();
+        assertThat(lean.rejection()).isEqualTo(codec.decode(bytes).rejection());
+    }
+
+    @Test
+    void withoutAttributesKeepsEveryOtherField() {
+        Random random = new Random(20261206L);
+        for (int i = 0; i < 10_000; i++) {
+            BusinessEvent event = randomEvent(random);
+            byte[] bytes = codec.encode(event);
+
+            BusinessEvent lean = codec.decodeWithoutAttributes(bytes).event();
+
+            assertThat(lean).as("lean decoding of %s", new String(bytes, StandardCharsets.UTF_8))
+                    .isEqualTo(new BusinessEvent(event.eventType(), event.txnId(), event.ts(), event.step(),
+                            event.txnType(), event.status(), Map.of()));
+        }
+    }
+
+    @Test
+    void rejectsTrailingValuesAfterTheObject() {
+        String json = "{\"event_type\":\"transaction_open\",\"txn_id\":\"T\",\"ts\":1} {}";
+
+        Rejection rejection = decode(json).rejection();
+
+        assertThat(rejection.reason()).isEqualTo(Rejection.Reason.NOT_JSON);
+        assertThat(rejection.message()).contains("Trailing token");
+    }
+
     @Test
     void rejectsBytesThatAreNotUtf8() {
         byte[] bad = "{\"event_type\":\"transaction_open\",\"txn_id\":\"T\u00e9\",\"ts\":1}"

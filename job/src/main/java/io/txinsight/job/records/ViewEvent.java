@@ -3,13 +3,17 @@ package io.txinsight.job.records;
 import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A business event as the tracker sees it: the event fields it needs (attributes are dropped), the
  * view it came through, and where it sits in Kafka (for the abort evidence of docs/design.md §4).
  *
- * <p>A Flink POJO (public fields, no-arg constructor) so it is serialized without Kryo.
+ * <p>Every event crosses the network at {@code keyBy}, so it has its own serializer
+ * ({@link ViewEventSerializer}) rather than Flink's reflective POJO one; the public fields and the
+ * no-arg constructor stay for the code that builds and reads events.
  */
+@TypeInfo(ViewEventTypeInfo.Factory.class)
 public class ViewEvent {
     public View view;
     public EventType eventType;

@@ -52,7 +52,8 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
             codec = new EventCodec();
         }
         try {
-            DecodeResult result = codec.decode(record.value());
+            // The tracker has no use for the attributes: they are checked, not built.
+            DecodeResult result = codec.decodeWithoutAttributes(record.value());
             if (result instanceof DecodeResult.Accepted accepted) {
                 return DecodedRecord.event(ViewEvent.of(
                         view, accepted.event(), record.topic(), record.partition(), record.offset(), clock.nowMs()));

@@ -10,6 +10,7 @@ import io.txinsight.events.EventType;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEventTypeInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -173,11 +174,12 @@ class ViewDeserializerTest {
 
     @Test
     void decodedRecordsAreFlinkPojos() {
-        // Kryo would be slower and brittle across versions; the wrapper and both payloads are POJOs.
+        // Kryo would be slower and brittle across versions; the wrapper and the dead letter are POJOs,
+        // the event has a serializer of its own (ViewEventSerializer).
         TypeInformation<DecodedRecord> type = monitor.getProducedType();
         assertThat(type).isInstanceOf(PojoTypeInfo.class);
         PojoTypeInfo<DecodedRecord> pojo = (PojoTypeInfo<DecodedRecord>) type;
-        assertThat(pojo.getTypeAt("event")).isInstanceOf(PojoTypeInfo.class);
+        assertThat(pojo.getTypeAt("event")).isEqualTo(ViewEventTypeInfo.INSTANCE);
         assertThat(pojo.getTypeAt("deadLetter")).isInstanceOf(PojoTypeInfo.class);
     }
 }

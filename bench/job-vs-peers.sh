@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Job catch-up next to its peers, in one run, on one independent broker (issue 16).
+#
+#   bench/job-vs-peers.sh [--events N] [--partitions P] [--parallelism "2 1"] [--checkpoint-interval 10s]
+#
+# Defaults: about 1,000,000 business events, 4 partitions, the job at parallelism 2 and then 1.
+# Use e.g. --events 200000 for a quick iteration. Wrap it in `flock /tmp/txinsight-heavy.lock` on a
+# shared machine: figures taken while something else burns CPU are meaningless.
+#
+# What runs, in this order, against one broker in its own JVM (`./txinsight broker`):
+#   1. the simulator's batch mode preloads the topic: ~10 events per business transaction, about
+#      115 B of JSON each, in committed Kafka transactions (--aborts 0, so both views see everything);
+#   2. Kafka's ConsumerPerformance, read_uncommitted and then read_committed (its own JVM);
+#   3. the design's Python aggregator, ../shared/peers/seed_design.py (two librdkafka consumers);
+#   4. the job, `./txinsight job --starting-offsets earliest`, once per parallelism, timed from its
+#      own metrics endpoint: from the first counted event until both views have counted every event.
+#
+# Needs Debian's python3-confluent-kafka and python3-prometheus-client for the Python peer:
+#   apt-get install -y --no-install-recommends python3-confluent-kafka python3-prometheus-client
+# JOB_JAVA_OPTS reaches only the job's JVM, with {P} replaced by the parallelism, e.g. a profile:
+#   JOB_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/job-p{P}.jfr,settings=profile' bench/job-vs-peers.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+EVENTS=1000000
+PARTITIONS=4
+PARALLELISMS="2 1"
+CHECKPOINT_INTERVAL=10s
+PEER="${PEER:-$ROOT/../shared/peers/seed_design.py}"
+[[ -f "$PEER" ]] || PEER=/work/shared/peers/seed_design.py
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --events) EVENTS="$2"; shift 2 ;;
+    --partitions) PARTITIONS="$2"; shift 2 ;;
+    --parallelism) PARALLELISMS="$2"; shift 2 ;;
+    --checkpoint-interval) CHECKPOINT_INTERVAL="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "job-vs-peers: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if ! /usr/bin/python3 -c 'import confluent_kafka, prometheus_client' 2>/dev/null; then
+  echo "job-vs-peers: the Python peer needs python3-confluent-kafka and python3-prometheus-client:" >&2
+  echo "  apt-get install -y --no-install-recommends python3-confluent-kafka python3-prometheus-client" >&2
+  exit 2
+fi
+[[ -f "$PEER" ]] || { echo "job-vs-peers: the Python peer $PEER is missing (set PEER=path)" >&2; exit 2; }
+
+source bench/standalone-broker.sh
+bench_setup job-vs-peers
+TOPIC=bench-events
+start_broker "$TOPIC:$PARTITIONS,bench-outcomes:$PARTITIONS,bench-alerts:1,bench-dead-letters:1"
+
+TXNS=$(( EVENTS / 10 ))
+echo "preloading $TOPIC ($PARTITIONS partitions) with $TXNS business transactions in committed Kafka transactions ..."
+./txinsight simulate batch -b "$BOOTSTRAP" --preset throughput --count "$TXNS" --aborts 0 \
+  --topic "$TOPIC" --quiet > "$WORK/load.log" 2>&1 || { cat "$WORK/load.log" >&2; exit 1; }
+
+# ConsumerPerformance lives in kafka-tools, which the job module carries for its own benches.
+mvn -B -o -q -pl job dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/tools.classpath" \
+  > "$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+CP="sandbox/target/classes:$(cat sandbox/target/classpath.txt):$(cat "$WORK/tools.classpath")"
+# What the simulator published is what both views must read (no aborts): end offsets would count
+# the transaction markers too.
+RECORDS="$(sed -n 's/^Published \([0-9,]*\) records.*/\1/p' "$WORK/load.log" | tr -d ,)"
+[[ -n "$RECORDS" ]] || { cat "$WORK/load.log" >&2; exit 1; }
+echo "topic holds $RECORDS events"
+
+consumer_perf() { # isolation level -> "records/s bytes-per-record"
+  java -Xmx1g -cp "$CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
+    --topic "$TOPIC" --num-records "$RECORDS" --group "bench-perf-$1-$RANDOM" --timeout 60000 \
+    --command-property "isolation.level=$1" 2>/dev/null \
+    | awk -F', *' '/nMsg.sec/ {for (i=1;i<=NF;i++) {if ($i=="nMsg.sec") c=i; if ($i=="MB.sec") m=i}; next}
+                   c && NF>c {printf "%s %.0f\n", $c, $m * 1048576 / $c; exit}'
+}
+echo "ConsumerPerformance ..."
+read -r CP_UNCOMMITTED AVG_BYTES < <(consumer_perf read_uncommitted)
+read -r CP_COMMITTED _ < <(consumer_perf read_committed)
+
+echo "Python design ($PEER) ..."
+PY_JSON="$(/usr/bin/python3 "$PEER" --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --expect "$RECORDS")"
+PY_RATE="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["events_per_s"])' "$PY_JSON")"
+
+# Polls the job's Prometheus endpoint: the events counted per view, summed over event types and
+# subtasks. Prints events/s = RECORDS / (time both views reached RECORDS - time of the first event).
+# Scraping the endpoint is not free (the page lists every Flink metric; at 50 scrapes/s the exporter
+# took a fifth of the CPU), so it polls 4 times a second and every 20 ms only near the end. The start
+# is extrapolated back from the first two samples with events in them.
+cat > "$WORK/watch.py" <<'PY'
+import re, sys, time, urllib.request
+url, expect, deadline = sys.argv[1], int(sys.argv[2]), time.time() + float(sys.argv[3])
+line = re.compile(r'^flink_taskmanager_job_task_operator_txinsights_view_event_type_events\{([^}]*)\}\s+(\S+)', re.M)
+samples, views = [], {}
+while time.time() < deadline:
+    try:
+        text = urllib.request.urlopen(url, timeout=2).read().decode()
+    except OSError:
+        time.sleep(0.1); continue
+    now = time.time()
+    views = {}
+    for labels, value in line.findall(text):
+        v = re.search(r'view="([^"]*)"', labels).group(1)
+        views[v] = views.get(v, 0) + float(value)
+    done = min(views.get("monitor", 0), views.get("committed", 0))
+    if sum(views.values()) > 0:
+        samples.append((now, sum(views.values())))
+    if done >= expect:
+        (t1, c1), (t2, c2) = samples[0], samples[min(1, len(samples) - 1)]
+        first = t1 - c1 * (t2 - t1) / (c2 - c1) if c2 > c1 else t1
+        print(f"{expect / (now - first):.0f} {now - first:.2f}")
+        sys.exit(0)
+    rate = (samples[-1][1] - samples[0][1]) / 2 / (samples[-1][0] - samples[0][0]) if len(samples) > 1 else 0
+    near_end = rate > 0 and (expect - done) / rate < 0.6
+    time.sleep(0.02 if near_end else 0.25)
+print("timeout", views, file=sys.stderr); sys.exit(1)
+PY
+
+declare -A JOB_RATE JOB_SECONDS
+for P in $PARALLELISMS; do
+  echo "the job at parallelism $P ..."
+  WEB_PORT="$(free_port)"; METRICS_PORT="$(free_port)"
+  JAVA_OPTS="${JOB_JAVA_OPTS//\{P\}/$P}" ./txinsight job --web-port "$WEB_PORT" --metrics-port "$METRICS_PORT" --summary-every 0 \
+    --bootstrap-servers "$BOOTSTRAP" --topics "$TOPIC" --starting-offsets earliest \
+    --outcomes-topic bench-outcomes --alerts-topic bench-alerts --dead-letter-topic bench-dead-letters \
+    --monitor-group-id "bench-monitor-$P-$RANDOM" --committed-group-id "bench-committed-$P-$RANDOM" \
+    --checkpoint-interval "$CHECKPOINT_INTERVAL" --parallelism "$P" > "$WORK/job-$P.log" 2>&1 &
+  JOB_PID=$!
+  PIDS+=("$JOB_PID")
+  if ! read -r rate seconds < <(/usr/bin/python3 "$WORK/watch.py" "http://127.0.0.1:$METRICS_PORT/metrics" "$RECORDS" 600); then
+    tail -40 "$WORK/job-$P.log" >&2; exit 1
+  fi
+  JOB_RATE[$P]="$rate"; JOB_SECONDS[$P]="$seconds"
+  kill -TERM "$JOB_PID"; wait "$JOB_PID" 2>/dev/null || true
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo
+echo "== catch-up on $RECORDS events ($AVG_BYTES B JSON, $PARTITIONS partitions, committed Kafka transactions), $(nproc) cores, $(date -u +%FT%TZ)"
+printf "%-58s %12s\n" "reader" "events/s"
+printf "%-58s %12.0f\n" "Kafka ConsumerPerformance, read_uncommitted" "$CP_UNCOMMITTED"
+printf "%-58s %12.0f\n" "Kafka ConsumerPerformance, read_committed" "$CP_COMMITTED"
+printf "%-58s %12.0f\n" "Python design (seed_design.py, both views)" "$PY_RATE"
+for P in $PARALLELISMS; do
+  printf "%-58s %12.0f   (%s s)\n" "txinsight job, parallelism $P (both views, every event)" "${JOB_RATE[$P]}" "${JOB_SECONDS[$P]}"
+done
+for P in $PARALLELISMS; do
+  echo "parallelism $P: job / ConsumerPerformance read_uncommitted = $(ratio "${JOB_RATE[$P]}" "$CP_UNCOMMITTED") (goal >= 0.5);" \
+       "job / Python design = $(ratio "${JOB_RATE[$P]}" "$PY_RATE") (goal >= 2.5)"
+done
+echo "python peer: $PY_JSON"
+echo "reproduce: flock /tmp/txinsight-heavy.lock bench/job-vs-peers.sh --events $EVENTS --partitions $PARTITIONS" \
+     "--parallelism \"$PARALLELISMS\" --checkpoint-interval $CHECKPOINT_INTERVAL"
