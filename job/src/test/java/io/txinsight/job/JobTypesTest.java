@@ -18,9 +18,9 @@ class JobTypesTest {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        JobOptions options = JobOptions.parse("--bootstrap-servers", "127.0.0.1:9", "--topics", "txn-events");
-        TxInsightJob.configure(env, options);
-        TxInsightJob.fromOptions(options, true).build(env);
+        JobConfig config = JobConfig.DEFAULTS.withBootstrapServers("127.0.0.1:9").withTopics("txn-events");
+        TxInsightJob.configure(env, config);
+        TxInsightJob.onKafka(config, true).build(env);
 
         // Serializers are made here: a type that would need Kryo throws instead.
         StreamGraph graph = env.getStreamGraph();
