@@ -1,0 +1,94 @@
+package io.txinsight.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.txinsight.events.Alert;
+import io.txinsight.events.CloseStatus;
+import io.txinsight.events.Outcome;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The JDBC connector's sink on our Flink, in a MiniCluster, against a real PostgreSQL. */
+class LedgerSinksTest {
+    private static final long T0 = 1_795_284_554_123L;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static ThrowawayPostgres postgres;
+
+    @BeforeAll
+    static void start() {
+        postgres = ThrowawayPostgres.start();
+        LedgerSchema.migrate(postgres.connection());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void outcomesAndAlertsWrittenTwiceLandExactlyOnce() throws Exception {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            outcomes.add(closed("PAY-" + i, T0 + i));
+        }
+        // The same id in a second life (after an abort it starts anew), and one whose open was never seen.
+        outcomes.add(new Outcome("PAY-0", "payment", Outcome.State.ABORTED, null, T0 + 5_000, null, null,
+                null, false, "validate", 1, true, T0 + 9_000));
+        outcomes.add(new Outcome("ORPHAN-1", null, Outcome.State.EXPIRED, null, null, null, null,
+                null, false, null, 0, false, T0 + 9_000));
+        List<Alert> alerts = List.of(new Alert(Alert.STUCK, "PAY-0", "payment", T0 + 5_000, T0 + 5_100,
+                60_100, 60_000, "validate", 60_000, T0 + 65_100));
+
+        // A replay: every record twice within one run (at-least-once redelivery), then a second run
+        // of the whole stream (a restart from an older checkpoint).
+        for (int run = 0; run < 2; run++) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            List<Outcome> twice = new ArrayList<>(outcomes);
+            twice.addAll(outcomes);
+            env.fromData(twice).sinkTo(LedgerSinks.outcomes(postgres.connection()));
+            env.fromData(alerts).union(env.fromData(alerts)).sinkTo(LedgerSinks.alerts(postgres.connection()));
+            env.execute("ledger sink, run " + run);
+        }
+
+        assertThat(count("SELECT count(*) FROM transactions")).isEqualTo(42);
+        assertThat(count("SELECT count(DISTINCT (txn_id, life)) FROM transactions")).isEqualTo(42);
+        assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-0'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'ORPHAN-1' AND life = -1"
+                + " AND opened_at IS NULL AND state = 'expired'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-7' AND state = 'closed'"
+                + " AND result = 'success' AND duration_ms = 250 AND opened_at = to_timestamp(" + (T0 + 7) + " / 1000.0)"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(1);
+    }
+
+    private static Outcome closed(String id, long openedAt) {
+        return new Outcome(id, "payment", Outcome.State.CLOSED, CloseStatus.SUCCESS, openedAt, openedAt + 250, 250L,
+                12L, false, "settle", 3, false, openedAt + 1_000);
+    }
+
+    private static long count(String sql) throws SQLException {
+        try (Connection c = postgres.connection().dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
