@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Decides whether a closed transaction took unusually long for its type: longer than
- * {@code outlierFactor} times the running median of its type (once {@code outlierWarmup} closed
- * transactions of that type have been seen), or longer than the type's configured SLO.
+ * {@code outlierFactor} times the running median of its type (a wider bar during the warm-up,
+ * see below), or longer than the type's configured SLO.
  *
  * <p>A relative threshold because "slow" means different things for a card payment and a
  * cross-border transfer, and a robust one (the median, not the mean) because the outliers must
@@ -18,11 +18,35 @@ import java.util.Map;
  * The medians travel in checkpoints ({@link TrackerMemory}), so a restored job judges against
  * what it had learned instead of warming up again.
  *
+ * <p>Warm-up: until {@code outlierWarmup} durations of a type have been seen, its median comes
+ * from a handful of samples and is held to a wider bar ({@link #WARM_UP_MARGIN} times the
+ * factor), from {@link #FEWEST_TO_JUDGE} samples on. The warm-up used to judge nothing at all,
+ * and since every subtask warms up on its own, that left the first {@code outlierWarmup} closes
+ * of every type on every subtask unjudged (200 at the default 20, five types and parallelism
+ * 2): a tenth of a short workload, and every slow transaction among them was missed. A slow
+ * step worth flagging (the simulator's are at least 8 times the type's median, against a factor
+ * of 4) stands out against the median of three samples already; the wider bar keeps a natural
+ * transaction (rarely above 3 times the median) from being flagged by a median that happened
+ * to start low.
+ *
  * <p>Bounded: at most {@code maxTypes} medians (types come from producers); transactions of types
  * beyond that are judged by their SLO only.
  */
 final class OutlierDetector {
     static final int DEFAULT_MAX_TYPES = 1_000;
+    /**
+     * The fewest durations of a type whose median a close is judged against. Three, so that the
+     * median is never a single sample (one failed transaction, which ran only its first step,
+     * would make every full one look slow) and one outlier among them cannot become the median.
+     */
+    static final int FEWEST_TO_JUDGE = 3;
+    /**
+     * During warm-up the threshold is this many times {@code factor} times the median: the
+     * median of a few samples can sit well below the type's real one. 1.5 (6x the median at the
+     * default factor 4) leaves room on both sides: natural durations stay below 3x the median,
+     * slow steps add 8x and more.
+     */
+    static final double WARM_UP_MARGIN = 1.5;
     /** Transactions without a type are compared among themselves. */
     private static final String UNTYPED = "";
 
@@ -60,7 +84,9 @@ final class OutlierDetector {
             medians.put(type, median);
         }
         if (median != null) {
-            if (median.count() >= warmup && durationMs > factor * Math.max(1.0, median.median())) {
+            long seen = median.count();
+            double bar = seen >= warmup ? factor : seen >= FEWEST_TO_JUDGE ? factor * WARM_UP_MARGIN : Double.NaN;
+            if (!Double.isNaN(bar) && durationMs > bar * Math.max(1.0, median.median())) {
                 outlier = true;
             }
             median.add(durationMs);

@@ -101,8 +101,10 @@ class ScenarioE2ETest {
         Result r = run("outliers", Presets.named("outliers"));
         double[] pr = r.check.outlierPrecisionRecall();
         assertThat(pr[2]).as("true positives").isGreaterThan(0);
-        assertThat(pr[0]).as("outlier precision (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.9);
-        assertThat(pr[1]).as("outlier recall (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.9);
+        // 0.97: the warm-up is judged too (OutlierDetector), so all 110 are found, none wrongly;
+        // when the warm-up judged nothing, 7 of 110 were missed here (recall 0.936).
+        assertThat(pr[0]).as("outlier precision (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.97);
+        assertThat(pr[1]).as("outlier recall (tp=%s fp=%s fn=%s)", pr[2], pr[3], pr[4]).isGreaterThanOrEqualTo(0.97);
         assertThat(r.outputs.deadLetters())
                 .as("every malformed record is dead-lettered once, by the monitor view")
                 .hasSize((int) r.truth.summary().malformed())

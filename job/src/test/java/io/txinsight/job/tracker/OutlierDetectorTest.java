@@ -65,13 +65,45 @@ class OutlierDetectorTest {
     }
 
     @Test
-    void noMedianVerdictDuringWarmUp() {
-        OutlierDetector detector = new OutlierDetector(4.0, 5, Map.of(), 10);
-        for (int i = 0; i < 4; i++) {
+    void noMedianVerdictBeforeThreeSamples() {
+        OutlierDetector detector = new OutlierDetector(4.0, 20, Map.of(), 10);
+        detector.judge("payment", 100);
+        assertThat(detector.judge("payment", 100_000)).as("second sample: one seen before").isFalse();
+        assertThat(detector.judge("payment", 100_000)).as("third sample: two seen before").isFalse();
+    }
+
+    @Test
+    void aSlowStepDuringWarmUpIsFlaggedAgainstTheWiderBar() {
+        OutlierDetector detector = new OutlierDetector(4.0, 20, Map.of(), 10);
+        for (int i = 0; i < 3; i++) {
             detector.judge("payment", 100);
         }
-        assertThat(detector.judge("payment", 100_000)).as("fifth sample: only 4 seen before").isFalse();
-        assertThat(detector.judge("payment", 100_000)).as("sixth sample: warm").isTrue();
+        // 4 <= ratio <= 6: above the warm factor, but within the warm-up margin.
+        assertThat(detector.judge("payment", 550)).as("5.5x the median of three, warming up").isFalse();
+        // A slow step as the simulator injects it: 8x the median or more on top of the rest.
+        assertThat(detector.judge("payment", 900)).as("9x the median, warming up").isTrue();
+    }
+
+    @Test
+    void theWarmFactorAppliesOnceWarm() {
+        OutlierDetector detector = new OutlierDetector(4.0, 5, Map.of(), 10);
+        for (int i = 0; i < 5; i++) {
+            detector.judge("payment", 100);
+        }
+        assertThat(detector.judge("payment", 550)).as("5.5x the median, warm").isTrue();
+    }
+
+    @Test
+    void aFailedShortFirstCloseDoesNotMakeFullOnesLookSlow() {
+        // One failed transaction that ran only its first step, then ordinary ones: the median of
+        // three is an ordinary duration, not the short one.
+        OutlierDetector detector = new OutlierDetector(4.0, 20, Map.of(), 10);
+        detector.judge("payment", 30);
+        detector.judge("payment", 200);
+        detector.judge("payment", 180);
+        for (int i = 0; i < 17; i++) {
+            assertThat(detector.judge("payment", 150 + 10 * i)).as("ordinary close %s", i).isFalse();
+        }
     }
 
     @Test
