@@ -1,5 +1,6 @@
 package io.txinsight.sandbox;
 
+import io.txinsight.job.metrics.MetricNames;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class MetricsPage {
 
-    static final String RAW_PREFIX = "flink_taskmanager_job_task_operator_txinsights_";
+    static final String RAW_PREFIX = "flink_taskmanager_job_task_operator_" + MetricNames.GROUP + "_";
     private static final List<String> LABEL_KEYS =
             List.of("txn_type_", "step_", "status_", "view_", "event_type_", "reason_", "le_");
 
@@ -79,7 +80,7 @@ final class MetricsPage {
                 }
             }
         }
-        return "txinsights_" + rest;
+        return MetricNames.GROUP + "_" + rest;
     }
 
     private static Map<String, String> labels(String body) {
