@@ -12,7 +12,6 @@ import io.txinsight.events.Verdict;
 import io.txinsight.job.records.View;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TxInsightJobTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = LocalMiniCluster.withSlots(2);
 
     /**
      * Stuck after 10 s; the wall clock never moves the monitor clock here (the events are from

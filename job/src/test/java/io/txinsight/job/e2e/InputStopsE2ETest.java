@@ -1,5 +1,6 @@
 package io.txinsight.job.e2e;
 
+import io.txinsight.job.LocalMiniCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.events.Alert;
@@ -10,7 +11,6 @@ import io.txinsight.job.sources.StartingOffsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,11 +32,7 @@ class InputStopsE2ETest {
     private static final long STUCK_TIMEOUT_MS = 5_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = LocalMiniCluster.withSlots(2);
 
     @RegisterExtension
     static final KafkaBroker kafka = new KafkaBroker();

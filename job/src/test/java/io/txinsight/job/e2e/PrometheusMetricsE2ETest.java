@@ -1,5 +1,6 @@
 package io.txinsight.job.e2e;
 
+import io.txinsight.job.LocalMiniCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +25,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,15 +46,10 @@ class PrometheusMetricsE2ETest {
     private static volatile String lastBody = "";
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(Configuration.fromMap(Map.of(
+    static final MiniClusterExtension FLINK = LocalMiniCluster.withSlots(2, Configuration.fromMap(Map.of(
                             "metrics.reporter.prom.factory.class",
                             "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                            "metrics.reporter.prom.port", String.valueOf(PORT))))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+                            "metrics.reporter.prom.port", String.valueOf(PORT))));
 
     @RegisterExtension
     static final KafkaBroker kafka = new KafkaBroker();

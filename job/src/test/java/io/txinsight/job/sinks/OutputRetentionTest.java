@@ -1,5 +1,6 @@
 package io.txinsight.job.sinks;
 
+import io.txinsight.job.LocalMiniCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,8 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OutputRetentionTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension FLINK = LocalMiniCluster.withSlots(1);
 
     /** 2026-01-01, far beyond the default retention (7 days) of today's broker. */
     private static final long OLD_EVENT_TIME = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
