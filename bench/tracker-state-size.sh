@@ -14,8 +14,9 @@ N="${1:-1000000}"
 ID_LENGTH="${2:-36}"
 
 echo "building job test classes (offline) ..."
-mvn -B -o -q -pl job test-compile
-mvn -B -o -q -pl job dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# One reactor call: the sibling modules resolve to their target/classes, nothing needs installing.
+mvn -B -o -q -pl job -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 CP="job/target/test-classes:job/target/classes:$(cat job/target/bench.classpath)"
 
 echo "measuring with $N open transactions ..."
