@@ -3,6 +3,7 @@ package io.txinsight.job.sources;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.DecodeResult;
 import io.txinsight.events.EventCodec;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
@@ -52,8 +53,8 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
             codec = new EventCodec();
         }
         try {
-            // The tracker has no use for the attributes: they are checked, not built.
-            DecodeResult result = codec.decodeWithoutAttributes(record.value());
+            // Of the attributes only the open's financial ones are built; the rest is checked only.
+            DecodeResult result = codec.decodeKeeping(OpenAttributes.NAMES, record.value());
             if (result instanceof DecodeResult.Accepted accepted) {
                 return DecodedRecord.event(ViewEvent.of(
                         view, accepted.event(), record.topic(), record.partition(), record.offset(), clock.nowMs()));

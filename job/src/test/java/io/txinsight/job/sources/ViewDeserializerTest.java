@@ -7,14 +7,18 @@ import io.txinsight.events.CloseStatus;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.EventCodec;
 import io.txinsight.events.EventType;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.records.ViewEventTypeInfo;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -68,6 +72,28 @@ class ViewDeserializerTest {
         assertThat(r.event.partition).isEqualTo(2);
         assertThat(r.event.offset).isEqualTo(41L);
         assertThat(r.event.seenAtMs).isEqualTo(NOW);
+    }
+
+    @Test
+    void anOpenCarriesItsFinancialAttributesAndNothingElse() {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("account", "acc-00042");
+        attributes.put("amount", new BigDecimal("125.50"));
+        attributes.put("currency", "EUR");
+        attributes.put("merchant", "Metro Fuel #7");
+        attributes.put("category", 7); // mistyped: counted, the record is still an event
+        attributes.put("note", "ignored");
+        byte[] value = new EventCodec().encode(BusinessEvent.open("t-1", 5L, "deposit", attributes));
+
+        ViewEvent e = decodeOne(record("t-1", value)).event;
+
+        assertThat(e.account).isEqualTo("acc-00042");
+        assertThat(e.amount).isEqualTo(new BigDecimal("125.50"));
+        assertThat(e.currency).isEqualTo("EUR");
+        assertThat(e.merchant).isEqualTo("Metro Fuel #7");
+        assertThat(e.category).isNull();
+        assertThat(OpenAttributes.problemsOf(e.attributeProblems)).containsExactly(
+                new OpenAttributes.Problem("category", OpenAttributes.Reason.WRONG_TYPE));
     }
 
     @Test
