@@ -22,6 +22,14 @@ public record LedgerConnection(String url, String user, String password) impleme
         }
     }
 
+    /**
+     * The password kept in a file, its first line (an empty file is an empty password): how the
+     * command and the job take it without it showing in the process list or a logged command line.
+     */
+    public static String passwordIn(java.nio.file.Path file) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("");
+    }
+
     /** A data source for the driver directly: schema migrations and queries. */
     public DataSource dataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
