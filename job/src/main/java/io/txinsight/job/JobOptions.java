@@ -3,8 +3,10 @@ package io.txinsight.job;
 import io.txinsight.events.Durations;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.ledger.LedgerConnection;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +61,8 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
 
     static final String KAFKA = "--kafka.";
+    /** The ledger's user when none is given: the ledger command's default too. */
+    static final String LEDGER_USER = "ledger";
     static final String STUCK_TIMEOUT_OF = "--stuck-timeout.";
     static final String SLO_OF = "--slo.";
     // What picocli sees after the rewrite; also how --help shows them.
@@ -189,6 +193,26 @@ public final class JobOptions {
             description = "Name of the job in the Flink UI and in metrics (the job_name label).")
     private String jobName;
 
+    // --- the ledger -------------------------------------------------------------------------
+
+    @Option(names = "--ledger-url", paramLabel = "<jdbc-url>",
+            description = "Also write every outcome and alert to this PostgreSQL ledger, e.g. "
+                    + "jdbc:postgresql://db:5432/ledger (docs/ledger.md). The job migrates its schema at start. "
+                    + "No ledger when absent.")
+    private String ledgerUrl;
+
+    @Option(names = "--ledger-user", paramLabel = "<user>", description = "User of the ledger database.")
+    private String ledgerUser;
+
+    @Option(names = "--ledger-password", paramLabel = "<password>",
+            description = "Password of --ledger-user. Prefer --ledger-password-file: a command line shows in the "
+                    + "process list and in some logs.")
+    private String ledgerPassword;
+
+    @Option(names = "--ledger-password-file", paramLabel = "<file>",
+            description = "A file whose first line is the password of --ledger-user.")
+    private Path ledgerPasswordFile;
+
     private JobConfig config;
 
     private JobOptions() {}
@@ -283,6 +307,33 @@ public final class JobOptions {
         require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
         require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
         require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
+        if (ledgerUrl == null) {
+            require(ledgerPassword == null && ledgerPasswordFile == null, "--ledger-password",
+                    "and --ledger-password-file need --ledger-url");
+        } else {
+            require(ledgerPassword == null || ledgerPasswordFile == null, "--ledger-password",
+                    "and --ledger-password-file are both given; give one (the file is safer)");
+        }
+    }
+
+    /** The ledger the options name, or null; its password never appears in a message. */
+    private LedgerConnection ledger() {
+        if (ledgerUrl == null) {
+            return null;
+        }
+        String password = ledgerPassword;
+        if (ledgerPasswordFile != null) {
+            try {
+                password = LedgerConnection.passwordIn(ledgerPasswordFile);
+            } catch (java.io.IOException e) {
+                throw invalid("--ledger-password-file", "cannot be read: " + ledgerPasswordFile + " (" + e + ")");
+            }
+        }
+        try {
+            return new LedgerConnection(ledgerUrl, ledgerUser, password == null ? "" : password);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--ledger-url", e.getMessage());
+        }
     }
 
     private JobConfig.Input input() {
@@ -311,7 +362,8 @@ public final class JobOptions {
                 .withIdleAdvanceAfterMs(idleAdvanceAfterMs)
                 .withCheckpointIntervalMs(checkpointIntervalMs)
                 .withParallelism(parallelism)
-                .withJobName(jobName);
+                .withJobName(jobName)
+                .withLedger(ledger());
     }
 
     private String optionOfOutput(String topic) {
@@ -390,6 +442,7 @@ public final class JobOptions {
                 case "--parallelism" -> String.valueOf(d.parallelism());
                 case "--transactional-id-prefix" -> d.outputs().transactionalIdPrefix();
                 case "--job-name" -> d.jobName();
+                case "--ledger-user" -> LEDGER_USER;
                 default -> null;
             };
         }
