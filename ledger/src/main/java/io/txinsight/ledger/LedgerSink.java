@@ -28,7 +28,12 @@ final class LedgerSink<T> implements Sink<T>, SupportsWriterState<T, T> {
         this.table = table;
         this.where = "PostgreSQL at " + connection.url();
         this.capacity = capacity;
-        this.options = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+        this.options = connectionOptions(connection);
+    }
+
+    /** The connector's options for the ledger's database. */
+    static JdbcConnectionOptions connectionOptions(LedgerConnection connection) {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(connection.url())
                 .withDriverName(org.postgresql.Driver.class.getName())
                 .withUsername(connection.user())

@@ -127,6 +127,11 @@ class LedgerCliTest {
                 ids.add(rs.getString("txn_id"));
             }
             assertThat(ids).containsExactly("PAY-3", "TRF-2");
+        } finally {
+            // the other tests start from an empty ledger, whatever their order
+            try (Connection c = postgres.connection().dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE transactions, alerts");
+            }
         }
     }
 

@@ -96,6 +96,78 @@ class LedgerSinksTest {
         assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(1);
     }
 
+    /**
+     * The writer alone, on the task's side: while the database is down a checkpoint's flush does
+     * not fail, the rows are in the checkpointed state and a restored writer has them back; at its
+     * bound it holds the input (write blocks) until the database returns, then writes them all.
+     */
+    @Test
+    void whileTheDatabaseIsDownTheWriterKeepsItsRowsInItsStateAndHoldsTheInputAtItsBound() throws Exception {
+        LedgerTable<Outcome> table = new LedgerTable<>("outcomes", OutcomeUpsert.SQL, new OutcomeUpsert(), Outcome.class);
+        postgres.stopServer();
+        boolean down = true;
+        try {
+            LedgerWriter<Outcome> writer = writer(table, List.of());
+            writer.write(closed("DOWN-1", T0), null);
+            writer.write(closed("DOWN-2", T0), null);
+            writer.flush(false);
+            List<Outcome> state = writer.snapshotState(1);
+            assertThat(state).extracting(Outcome::txnId).containsExactly("DOWN-1", "DOWN-2");
+            PendingRowSerializer<Outcome> serializer = new PendingRowSerializer<>(Outcome.class);
+            List<Outcome> restoredState = new ArrayList<>();
+            for (Outcome o : state) {
+                restoredState.add(serializer.deserialize(serializer.getVersion(), serializer.serialize(o)));
+            }
+            writer.close();
+
+            LedgerWriter<Outcome> restored = writer(table, restoredState);
+            Thread input = new Thread(() -> {
+                try {
+                    restored.write(closed("DOWN-3", T0), null);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "ledger-input");
+            input.start();
+            // Three pending rows is this writer's bound: the write waits for the database.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> input.getState() == Thread.State.TIMED_WAITING);
+            assertThat(input.isAlive()).isTrue();
+
+            postgres.restartServer();
+            down = false;
+            input.join(30_000);
+            assertThat(input.isAlive()).as("the write returned once the database was back").isFalse();
+            assertThat(restored.snapshotState(2)).isEmpty();
+            assertThat(count("SELECT count(*) FROM transactions WHERE txn_id LIKE 'DOWN-%'")).isEqualTo(3);
+            restored.close();
+        } finally {
+            if (down) {
+                postgres.restartServer();
+            }
+        }
+    }
+
+    private static LedgerWriter<Outcome> writer(LedgerTable<Outcome> table, List<Outcome> restored) {
+        return new LedgerWriter<>(table, "the test's PostgreSQL",
+                new org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider(
+                        LedgerSink.connectionOptions(postgres.connection())),
+                new WallClockTime(), new org.apache.flink.metrics.groups.UnregisteredMetricsGroup(), 3, restored);
+    }
+
+    /** Processing time as the wall clock; the writer's batch timer never fires here. */
+    private static final class WallClockTime implements org.apache.flink.api.common.operators.ProcessingTimeService {
+        @Override
+        public long getCurrentProcessingTime() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> registerTimer(long time, ProcessingTimeCallback callback) {
+            return null;
+        }
+    }
+
     private static Outcome closed(String id, long openedAt) {
         return new Outcome(id, "payment", Outcome.State.CLOSED, CloseStatus.SUCCESS, openedAt, openedAt + 250, 250L,
                 12L, false, "settle", 3, false, openedAt + 1_000);
