@@ -9,6 +9,7 @@ import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.sinks.KafkaOutputs;
 import io.txinsight.job.sinks.LedgerOutputs;
+import io.txinsight.job.sinks.OpensForLedger;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
@@ -32,6 +33,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
  * </pre>
  *
+ * With a ledger ({@link #writingLedger}) the outcomes and alerts also go to PostgreSQL, and so do
+ * the monitor view's opens, whose financial attributes the tracker does not keep (docs/ledger.md).
+ *
  * As in the Flink training exercises, the sources and sinks come from outside: {@link #onKafka}
  * builds the real ones from a {@link JobConfig}, and TxInsightJobTest runs the very same wiring on
  * in-memory ones. {@link #main} reads the configuration from the command line ({@link JobOptions}).
@@ -48,6 +52,8 @@ public class TxInsightJob {
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String LEDGER_OUTCOMES_UID = "ledger-outcomes";
     public static final String LEDGER_ALERTS_UID = "ledger-alerts";
+    public static final String LEDGER_OPENS_UID = "ledger-opens";
+    public static final String LEDGER_OPENS_SELECT_UID = "ledger-opens-select";
 
     private final Source<DecodedRecord, ?, ?> monitor;
     private final Source<DecodedRecord, ?, ?> committed;
@@ -136,6 +142,13 @@ public class TxInsightJob {
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead letters");
         if (ledger != null) {
+            // The opens' attributes reach the ledger from the monitor view, not through the tracker.
+            monitorEvents.flatMap(new OpensForLedger())
+                    .uid(LEDGER_OPENS_SELECT_UID)
+                    .name("Ledger: opens of the monitor view")
+                    .sinkTo(ledger.opens())
+                    .uid(LEDGER_OPENS_UID)
+                    .name("Ledger: opens");
             tracked.sinkTo(ledger.outcomes()).uid(LEDGER_OUTCOMES_UID).name("Ledger: outcomes");
             tracked.getSideOutput(TransactionTracker.ALERTS)
                     .sinkTo(ledger.alerts())

@@ -6,15 +6,17 @@ import io.txinsight.ledger.ConnectionTrouble;
 import io.txinsight.ledger.LedgerConnection;
 import io.txinsight.ledger.LedgerSchema;
 import io.txinsight.ledger.LedgerSinks;
+import io.txinsight.ledger.TransactionOpen;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
  * The job's writers into the PostgreSQL ledger (docs/ledger.md), beside the Kafka outputs.
  *
- * @param outcomes one row per business transaction life
+ * @param outcomes the outcome's half of a row per business transaction life
+ * @param opens the open's half of the same rows: type, open time, financial attributes
  * @param alerts one row per alert
  */
-public record LedgerOutputs(Sink<Outcome> outcomes, Sink<Alert> alerts) {
+public record LedgerOutputs(Sink<Outcome> outcomes, Sink<TransactionOpen> opens, Sink<Alert> alerts) {
 
     /** What the job says when the ledger cannot be used at start; the password is never in it. */
     public static final class LedgerUnavailableException extends IllegalStateException {
@@ -40,6 +42,7 @@ public record LedgerOutputs(Sink<Outcome> outcomes, Sink<Alert> alerts) {
                     .orElse("cannot migrate the ledger's schema at " + connection.url() + ": " + e.getMessage());
             throw new LedgerUnavailableException("ledger: " + why, e);
         }
-        return new LedgerOutputs(LedgerSinks.outcomes(connection), LedgerSinks.alerts(connection));
+        return new LedgerOutputs(
+                LedgerSinks.outcomes(connection), LedgerSinks.opens(connection), LedgerSinks.alerts(connection));
     }
 }
