@@ -136,6 +136,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (ending == LocalStack.Ending.DONE && workload.replayed() != null) {
                 printValidation(workload.replayed().truth(), config);
+                if (config.ledger() != null) {
+                    DemoLedger.printSummary(config.ledger());
+                }
             }
             return 0;
         }

@@ -1,11 +1,16 @@
 package io.txinsight.sandbox;
 
 import io.txinsight.ledger.LedgerConnection;
+import io.txinsight.ledger.LedgerQueries;
+import io.txinsight.ledger.LedgerSummary;
 import io.txinsight.ledger.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The demo's ledger: a throwaway PostgreSQL (the tests' kind) that the stack stops after the job,
@@ -40,5 +45,19 @@ final class DemoLedger {
                 + " -c 'SELECT state, count(*) FROM transactions GROUP BY state'");
         System.out.flush();
         return connection;
+    }
+
+    /** What the ledger holds at the end of a finite run, read back from PostgreSQL. */
+    static void printSummary(LedgerConnection connection) {
+        Instant now = Instant.now();
+        try {
+            LedgerSummary s = new LedgerQueries(connection.dataSource())
+                    .summary(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)));
+            System.out.println();
+            System.out.println("The ledger holds, by state: " + s.byState() + "; "
+                    + s.amounts().stream().map(a -> a.amount() + " " + a.currency()).toList() + " in amounts.");
+        } catch (SQLException e) {
+            System.out.println("the ledger could not be read: " + e.getMessage());
+        }
     }
 }
