@@ -4,6 +4,7 @@ import io.txinsight.events.Durations;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
 import io.txinsight.ledger.LedgerConnection;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -337,7 +338,7 @@ public final class JobOptions {
         if (ledgerPasswordFile != null) {
             try {
                 password = LedgerConnection.passwordIn(ledgerPasswordFile);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw invalid("--ledger-password-file", "cannot be read: " + ledgerPasswordFile + " (" + e + ")");
             }
         }

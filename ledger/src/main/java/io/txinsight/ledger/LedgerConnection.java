@@ -1,6 +1,9 @@
 package io.txinsight.ledger;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -26,8 +29,8 @@ public record LedgerConnection(String url, String user, String password) impleme
      * The password kept in a file, its first line (an empty file is an empty password): how the
      * command and the job take it without it showing in the process list or a logged command line.
      */
-    public static String passwordIn(java.nio.file.Path file) throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(file).stream().findFirst().orElse("");
+    public static String passwordIn(Path file) throws IOException {
+        return Files.readAllLines(file).stream().findFirst().orElse("");
     }
 
     /** A data source for the driver directly: schema migrations and queries. */
