@@ -64,6 +64,7 @@ public final class JobOptions {
     static final String KAFKA = "--kafka.";
     /** The ledger's user when none is given: the ledger command's default too. */
     static final String LEDGER_USER = "ledger";
+    static final String LEDGER_PASSWORD = "--ledger-password";
     static final String STUCK_TIMEOUT_OF = "--stuck-timeout.";
     static final String SLO_OF = "--slo.";
     // What picocli sees after the rewrite; also how --help shows them.
@@ -217,8 +218,9 @@ public final class JobOptions {
     private String ledgerUser;
 
     @Option(names = "--ledger-password", paramLabel = "<password>",
-            description = "Password of --ledger-user. Prefer --ledger-password-file: a command line shows in the "
-                    + "process list and in some logs.")
+            description = "Password of --ledger-user, written as one argument (--ledger-password=<password>: Flink's "
+                    + "client logs program arguments, hiding only those that contain 'password'). Prefer "
+                    + "--ledger-password-file: a command line shows in the process list.")
     private String ledgerPassword;
 
     @Option(names = "--ledger-password-file", paramLabel = "<file>",
@@ -240,6 +242,7 @@ public final class JobOptions {
 
     /** Parses and validates; throws {@link InvalidOptionsException}. */
     public static JobOptions parse(String... args) {
+        requirePasswordInOneArgument(args);
         JobOptions o = new JobOptions();
         CommandLine cl = commandLine(o);
         try {
@@ -252,6 +255,22 @@ public final class JobOptions {
             o.config = o.toConfig();
         }
         return o;
+    }
+
+    /**
+     * Flink's command-line client logs every program argument ("Program Arguments:") and hides
+     * only those that contain a sensitive word such as "password": {@code --ledger-password=s3cret}
+     * is hidden, but in {@code --ledger-password s3cret} the value is an argument of its own and
+     * would be logged. So the job takes the password in one argument only (or from a file).
+     */
+    private static void requirePasswordInOneArgument(String[] args) {
+        for (String arg : args) {
+            if (arg.equals(LEDGER_PASSWORD)) {
+                throw invalid(LEDGER_PASSWORD, "must be written as one argument, " + LEDGER_PASSWORD + "=<password>: "
+                        + "Flink's client logs the job's arguments and hides only those that contain 'password'. "
+                        + "Better still, use --ledger-password-file.");
+            }
+        }
     }
 
     /** The options table, as {@code --help} prints it. */

@@ -214,7 +214,8 @@ class JobOptionsTest {
         assertThat(c.toString()).contains("jdbc:postgresql://db:5432/ledger").doesNotContain("s3cret");
 
         c = JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l", "--ledger-user", "writer",
-                "--ledger-password", "s3cret").config();
+                "--ledger-password=s3cret").config();
+        assertThat(c.ledger().password()).isEqualTo("s3cret");
         assertThat(c.ledger().user()).isEqualTo("writer");
         assertThat(c.toString()).doesNotContain("s3cret");
         assertThat(JobOptions.usage()).contains("--ledger-url", "--ledger-user", "--ledger-password-file");
@@ -224,10 +225,13 @@ class JobOptionsTest {
     void ledgerMistakesNameTheOption() {
         assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "mysql://db/l"))
                 .hasMessageContaining("--ledger-url").hasMessageContaining("jdbc:postgresql://");
-        assertThatThrownBy(() -> JobOptions.parse("--ledger-password", "s3cret"))
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-password=s3cret"))
                 .hasMessageContaining("--ledger-url").hasMessageNotContaining("s3cret");
+        // Flink's client would log the value of a password given as an argument of its own.
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l", "--ledger-password", "s3cret"))
+                .hasMessageContaining("--ledger-password=<password>").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l",
-                        "--ledger-password", "s3cret", "--ledger-password-file", "/nowhere"))
+                        "--ledger-password=s3cret", "--ledger-password-file", "/nowhere"))
                 .hasMessageContaining("--ledger-password-file").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l",
                         "--ledger-password-file", "/nowhere/at/all"))
