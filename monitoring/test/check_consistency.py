@@ -132,8 +132,9 @@ def main(argv=None):
                   [f"not mentioned: {n}" for n in missing])
 
     # Dashboards against the provisioning.
-    ds_text = read(os.path.join(mon, "grafana", "provisioning", "datasources", "prometheus.yml"))
-    ds_uids = set(re.findall(r"(?m)^\s*uid:\s*(\S+)", ds_text))
+    ds_uids = set()
+    for ds_path in glob.glob(os.path.join(mon, "grafana", "provisioning", "datasources", "*.yml")):
+        ds_uids |= set(re.findall(r"(?m)^\s*uid:\s*(\S+)", read(ds_path)))
     problems, uids = [], {}
     for path, d in dashboards.items():
         if not d:
@@ -146,7 +147,8 @@ def main(argv=None):
         for p in d.get("panels", []):
             ids.append(p.get("id"))
             for ds in [p.get("datasource")] + [t.get("datasource") for t in p.get("targets", [])]:
-                if isinstance(ds, dict) and ds.get("type") == "prometheus" and ds.get("uid") not in ds_uids:
+                if isinstance(ds, dict) and ds.get("type") in ("prometheus", "grafana-postgresql-datasource") \
+                        and ds.get("uid") not in ds_uids:
                     problems.append(f"{name} panel {p.get('title')!r}: datasource uid {ds.get('uid')} is not "
                                     f"provisioned (provisioned: {sorted(ds_uids)})")
             if not p.get("targets"):

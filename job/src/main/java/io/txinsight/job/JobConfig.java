@@ -1,6 +1,7 @@
 package io.txinsight.job;
 
 import io.txinsight.job.sinks.KafkaOutputs;
+import io.txinsight.ledger.LedgerConnection;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  * @param checkpointIntervalMs checkpoint this often (outputs exactly-once); 0 leaves it to the cluster
  * @param parallelism parallelism of the job; 0 keeps the cluster's default
  * @param jobName the job's name in the Flink UI and in metrics
+ * @param ledger where the job writes its ledger of outcomes and alerts, or null for none
+ *     (docs/ledger.md); its {@code toString} masks the password, so this record's does too
  */
 public record JobConfig(
         String bootstrapServers,
@@ -37,11 +40,12 @@ public record JobConfig(
         long idleAdvanceAfterMs,
         long checkpointIntervalMs,
         int parallelism,
-        String jobName) {
+        String jobName,
+        LedgerConnection ledger) {
 
     public static final JobConfig DEFAULTS = new JobConfig(
             "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS,
-            2_000, 2_000, 10_000, 0, "txinsight");
+            2_000, 2_000, 10_000, 0, "txinsight", null);
 
     public JobConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -144,17 +148,17 @@ public record JobConfig(
 
     public JobConfig withBootstrapServers(String servers) {
         return new JobConfig(servers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName);
+                checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withKafkaProperties(Map<String, String> properties) {
         return new JobConfig(bootstrapServers, properties, input, outputs, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withInput(Input in) {
         return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     /** Reads these topics (instead of a pattern). */
@@ -185,7 +189,7 @@ public record JobConfig(
 
     public JobConfig withOutputs(Outputs out) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     /** Writes to these topics, keeping the transactional id prefix. */
@@ -199,31 +203,37 @@ public record JobConfig(
 
     public JobConfig withTracker(TrackerSettings settings) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withOutOfOrdernessMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, ms, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName);
+                checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withIdleAdvanceAfterMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, ms,
-                checkpointIntervalMs, parallelism, jobName);
+                checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withCheckpointIntervalMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, ms, parallelism, jobName);
+                idleAdvanceAfterMs, ms, parallelism, jobName, ledger);
     }
 
     public JobConfig withParallelism(int n) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, n, jobName);
+                idleAdvanceAfterMs, checkpointIntervalMs, n, jobName, ledger);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name, ledger);
+    }
+
+    /** Writes the ledger there too; null for no ledger. */
+    public JobConfig withLedger(LedgerConnection connection) {
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, connection);
     }
 }

@@ -3,8 +3,11 @@ package io.txinsight.job;
 import io.txinsight.events.Durations;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.ledger.LedgerConnection;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +62,9 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
 
     static final String KAFKA = "--kafka.";
+    /** The ledger's user when none is given: the ledger command's default too. */
+    static final String LEDGER_USER = "ledger";
+    static final String LEDGER_PASSWORD = "--ledger-password";
     static final String STUCK_TIMEOUT_OF = "--stuck-timeout.";
     static final String SLO_OF = "--slo.";
     // What picocli sees after the rewrite; also how --help shows them.
@@ -200,6 +206,27 @@ public final class JobOptions {
             description = "Name of the job in the Flink UI and in metrics (the job_name label).")
     private String jobName;
 
+    // --- the ledger -------------------------------------------------------------------------
+
+    @Option(names = "--ledger-url", paramLabel = "<jdbc-url>",
+            description = "Also write every outcome and alert to this PostgreSQL ledger, e.g. "
+                    + "jdbc:postgresql://db:5432/ledger (docs/ledger.md). The job migrates its schema at start. "
+                    + "No ledger when absent.")
+    private String ledgerUrl;
+
+    @Option(names = "--ledger-user", paramLabel = "<user>", description = "User of the ledger database.")
+    private String ledgerUser;
+
+    @Option(names = "--ledger-password", paramLabel = "<password>",
+            description = "Password of --ledger-user, written as one argument (--ledger-password=<password>: Flink's "
+                    + "client logs program arguments, hiding only those that contain 'password'). Prefer "
+                    + "--ledger-password-file: a command line shows in the process list.")
+    private String ledgerPassword;
+
+    @Option(names = "--ledger-password-file", paramLabel = "<file>",
+            description = "A file whose first line is the password of --ledger-user.")
+    private Path ledgerPasswordFile;
+
     private JobConfig config;
 
     private JobOptions() {}
@@ -215,6 +242,7 @@ public final class JobOptions {
 
     /** Parses and validates; throws {@link InvalidOptionsException}. */
     public static JobOptions parse(String... args) {
+        requirePasswordInOneArgument(args);
         JobOptions o = new JobOptions();
         CommandLine cl = commandLine(o);
         try {
@@ -227,6 +255,22 @@ public final class JobOptions {
             o.config = o.toConfig();
         }
         return o;
+    }
+
+    /**
+     * Flink's command-line client logs every program argument ("Program Arguments:") and hides
+     * only those that contain a sensitive word such as "password": {@code --ledger-password=s3cret}
+     * is hidden, but in {@code --ledger-password s3cret} the value is an argument of its own and
+     * would be logged. So the job takes the password in one argument only (or from a file).
+     */
+    private static void requirePasswordInOneArgument(String[] args) {
+        for (String arg : args) {
+            if (arg.equals(LEDGER_PASSWORD)) {
+                throw invalid(LEDGER_PASSWORD, "must be written as one argument, " + LEDGER_PASSWORD + "=<password>: "
+                        + "Flink's client logs the job's arguments and hides only those that contain 'password'. "
+                        + "Better still, use --ledger-password-file.");
+            }
+        }
     }
 
     /** The options table, as {@code --help} prints it. */
@@ -295,6 +339,33 @@ public final class JobOptions {
         require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
         require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
         require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
+        if (ledgerUrl == null) {
+            require(ledgerPassword == null && ledgerPasswordFile == null, "--ledger-password",
+                    "and --ledger-password-file need --ledger-url");
+        } else {
+            require(ledgerPassword == null || ledgerPasswordFile == null, "--ledger-password",
+                    "and --ledger-password-file are both given; give one (the file is safer)");
+        }
+    }
+
+    /** The ledger the options name, or null; its password never appears in a message. */
+    private LedgerConnection ledger() {
+        if (ledgerUrl == null) {
+            return null;
+        }
+        String password = ledgerPassword;
+        if (ledgerPasswordFile != null) {
+            try {
+                password = LedgerConnection.passwordIn(ledgerPasswordFile);
+            } catch (IOException e) {
+                throw invalid("--ledger-password-file", "cannot be read: " + ledgerPasswordFile + " (" + e + ")");
+            }
+        }
+        try {
+            return new LedgerConnection(ledgerUrl, ledgerUser, password == null ? "" : password);
+        } catch (IllegalArgumentException e) {
+            throw invalid("--ledger-url", e.getMessage());
+        }
     }
 
     private JobConfig.Input input() {
@@ -324,7 +395,8 @@ public final class JobOptions {
                 .withIdleAdvanceAfterMs(idleAdvanceAfterMs)
                 .withCheckpointIntervalMs(checkpointIntervalMs)
                 .withParallelism(parallelism)
-                .withJobName(jobName);
+                .withJobName(jobName)
+                .withLedger(ledger());
     }
 
     private String optionOfOutput(String topic) {
@@ -405,6 +477,7 @@ public final class JobOptions {
                 case "--parallelism" -> String.valueOf(d.parallelism());
                 case "--transactional-id-prefix" -> d.outputs().transactionalIdPrefix();
                 case "--job-name" -> d.jobName();
+                case "--ledger-user" -> LEDGER_USER;
                 default -> null;
             };
         }

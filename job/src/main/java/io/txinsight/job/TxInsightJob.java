@@ -8,6 +8,8 @@ import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.sinks.KafkaOutputs;
+import io.txinsight.job.sinks.LedgerOutputs;
+import io.txinsight.job.sinks.OpensForLedger;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
@@ -32,6 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
  * </pre>
  *
+ * With a ledger ({@link #writingLedger}) the outcomes and alerts also go to PostgreSQL, and so do
+ * the monitor view's opens, whose financial attributes the tracker does not keep (docs/ledger.md).
+ *
  * As in the Flink training exercises, the sources and sinks come from outside: {@link #onKafka}
  * builds the real ones from a {@link JobConfig}, and TxInsightJobTest runs the very same wiring on
  * in-memory ones. {@link #main} reads the configuration from the command line ({@link JobOptions}).
@@ -46,6 +51,10 @@ public class TxInsightJob {
     public static final String OUTCOMES_SINK_UID = "outcomes-sink";
     public static final String ALERTS_SINK_UID = "alerts-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String LEDGER_OUTCOMES_UID = "ledger-outcomes";
+    public static final String LEDGER_ALERTS_UID = "ledger-alerts";
+    public static final String LEDGER_OPENS_UID = "ledger-opens";
+    public static final String LEDGER_OPENS_SELECT_UID = "ledger-opens-select";
 
     private final Source<DecodedRecord, ?, ?> monitor;
     private final Source<DecodedRecord, ?, ?> committed;
@@ -53,6 +62,8 @@ public class TxInsightJob {
     private final Sink<Alert> alerts;
     private final Sink<DeadLetter> deadLetters;
     private final JobConfig config;
+    /** The PostgreSQL ledger's writers, or null when the job keeps no ledger. */
+    private LedgerOutputs ledger;
 
     /**
      * The job on any two sources of the views and any three sinks. Of {@code config} it uses the
@@ -74,17 +85,32 @@ public class TxInsightJob {
         this.config = config;
     }
 
-    /** The job on the Kafka topics {@code config} names; outputs are exactly-once if asked. */
+    /**
+     * Writes the outcomes and alerts to these ledger writers too (docs/ledger.md). Tests give
+     * their own; {@link #onKafka} gives the PostgreSQL ones when the configuration names a ledger.
+     */
+    public TxInsightJob writingLedger(LedgerOutputs writers) {
+        this.ledger = writers;
+        return this;
+    }
+
+    /**
+     * The job on the Kafka topics {@code config} names; outputs are exactly-once if asked. With a
+     * ledger in the configuration it migrates the ledger's schema first, so a database it cannot
+     * use stops it here, with a {@link LedgerOutputs.LedgerUnavailableException} naming the option.
+     */
     public static TxInsightJob onKafka(JobConfig config, boolean exactlyOnce) {
         KafkaInput input = config.kafkaInput();
         KafkaOutputs out = config.kafkaOutputs(exactlyOnce);
+        LedgerOutputs ledger = config.ledger() == null ? null : LedgerOutputs.open(config.ledger());
         return new TxInsightJob(
                 KafkaViews.source(input, View.MONITOR, config.input().monitorGroupId()),
                 KafkaViews.source(input, View.COMMITTED, config.input().committedGroupId()),
                 out.outcomes(config.outputs().outcomesTopic()),
                 out.alerts(config.outputs().alertsTopic()),
                 out.deadLetters(config.outputs().deadLetterTopic()),
-                config);
+                config)
+                .writingLedger(ledger);
     }
 
     /** Adds the job's operators to {@code env}; call {@code env.execute} (or executeAsync) after. */
@@ -117,6 +143,20 @@ public class TxInsightJob {
                 .sinkTo(deadLetters)
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead letters");
+        if (ledger != null) {
+            // The opens' attributes reach the ledger from the monitor view, not through the tracker.
+            monitorEvents.flatMap(new OpensForLedger())
+                    .uid(LEDGER_OPENS_SELECT_UID)
+                    .name("Ledger: opens of the monitor view")
+                    .sinkTo(ledger.opens())
+                    .uid(LEDGER_OPENS_UID)
+                    .name("Ledger: opens");
+            tracked.sinkTo(ledger.outcomes()).uid(LEDGER_OUTCOMES_UID).name("Ledger: outcomes");
+            tracked.getSideOutput(TransactionTracker.ALERTS)
+                    .sinkTo(ledger.alerts())
+                    .uid(LEDGER_ALERTS_UID)
+                    .name("Ledger: stuck alerts");
+        }
     }
 
     /**
@@ -161,7 +201,15 @@ public class TxInsightJob {
         JobConfig config = options.config();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
-        onKafka(config, env.getCheckpointConfig().isCheckpointingEnabled()).build(env);
+        TxInsightJob job;
+        try {
+            job = onKafka(config, env.getCheckpointConfig().isCheckpointingEnabled());
+        } catch (LedgerOutputs.LedgerUnavailableException e) {
+            System.err.println("txinsight-job: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        job.build(env);
         env.execute(config.jobName());
     }
 }

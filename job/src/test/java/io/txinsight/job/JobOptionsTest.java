@@ -159,7 +159,8 @@ class JobOptionsTest {
             "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention", "--duplicate-horizon",
             "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--outcomes-topic",
             "--alerts-topic", "--dead-letter-topic", "--checkpoint-interval", "--parallelism",
-            "--transactional-id-prefix", "--job-name");
+            "--transactional-id-prefix", "--job-name", "--ledger-url", "--ledger-user", "--ledger-password",
+            "--ledger-password-file");
 
     @Test
     void helpListsEveryOptionWithItsDefault() {
@@ -196,5 +197,44 @@ class JobOptionsTest {
         assertThat(c.tracker().stuckTimeoutMs()).isEqualTo(90_000);
         assertThat(c.tracker().abortGraceMs()).isEqualTo(1_500);
         assertThat(c.tracker().retentionMs()).isEqualTo(172_800_000);
+    }
+
+    @Test
+    void theLedgerIsOptInAndItsPasswordStaysOutOfEveryText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(JobOptions.parse().config().ledger()).as("no ledger without --ledger-url").isNull();
+
+        java.nio.file.Path file = dir.resolve("ledger-password");
+        java.nio.file.Files.writeString(file, "s3cret-from-file\nignored\n");
+        JobConfig c = JobOptions.parse("--ledger-url", "jdbc:postgresql://db:5432/ledger",
+                "--ledger-password-file", file.toString()).config();
+        assertThat(c.ledger().url()).isEqualTo("jdbc:postgresql://db:5432/ledger");
+        assertThat(c.ledger().user()).isEqualTo("ledger");
+        assertThat(c.ledger().password()).isEqualTo("s3cret-from-file");
+        assertThat(c.toString()).contains("jdbc:postgresql://db:5432/ledger").doesNotContain("s3cret");
+
+        c = JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l", "--ledger-user", "writer",
+                "--ledger-password=s3cret").config();
+        assertThat(c.ledger().password()).isEqualTo("s3cret");
+        assertThat(c.ledger().user()).isEqualTo("writer");
+        assertThat(c.toString()).doesNotContain("s3cret");
+        assertThat(JobOptions.usage()).contains("--ledger-url", "--ledger-user", "--ledger-password-file");
+    }
+
+    @Test
+    void ledgerMistakesNameTheOption() {
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "mysql://db/l"))
+                .hasMessageContaining("--ledger-url").hasMessageContaining("jdbc:postgresql://");
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-password=s3cret"))
+                .hasMessageContaining("--ledger-url").hasMessageNotContaining("s3cret");
+        // Flink's client would log the value of a password given as an argument of its own.
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l", "--ledger-password", "s3cret"))
+                .hasMessageContaining("--ledger-password=<password>").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l",
+                        "--ledger-password=s3cret", "--ledger-password-file", "/nowhere"))
+                .hasMessageContaining("--ledger-password-file").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> JobOptions.parse("--ledger-url", "jdbc:postgresql://db/l",
+                        "--ledger-password-file", "/nowhere/at/all"))
+                .hasMessageContaining("--ledger-password-file").hasMessageContaining("/nowhere/at/all");
     }
 }

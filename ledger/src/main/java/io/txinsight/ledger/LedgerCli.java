@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -86,7 +85,7 @@ public final class LedgerCli implements Runnable {
                 return "";
             }
             try {
-                return Files.readAllLines(passwordFile).stream().findFirst().orElse("");
+                return LedgerConnection.passwordIn(passwordFile);
             } catch (IOException e) {
                 throw new CommandLine.ParameterException(command,
                         "cannot read --password-file " + passwordFile + ": " + e.getMessage());
@@ -249,13 +248,14 @@ public final class LedgerCli implements Runnable {
             LedgerSummary s = queries.summary(from(end), end);
             StringBuilder t = new StringBuilder();
             t.append(String.format("transactions decided in [%s, %s): %d (%d went stuck)%n", s.from(), s.to(), s.total(), s.wasStuck()));
-            s.byState().forEach((state, n) -> t.append(String.format("  %-8s %d%n", state, n)));
+            s.byState().forEach((state, n) -> t.append(String.format("  %-8s %d%s%n", state, n,
+                    state.equals(LedgerRow.OPEN) ? " (opened in the range, not decided yet)" : "")));
             t.append(String.format("duration p50 %s ms, p99 %s ms%n", ms(s.p50DurationMs()), ms(s.p99DurationMs())));
             if (!s.amounts().isEmpty()) {
                 t.append("amounts by currency:").append(System.lineSeparator());
                 s.amounts().forEach(a -> t.append(String.format("  %-4s %s in %d transactions%n", a.currency(), a.amount().toPlainString(), a.transactions())));
             }
-            return new Answer(s.fields(), t.toString(), s.total() > 0);
+            return new Answer(s.fields(), t.toString(), !s.byState().isEmpty());
         }
 
         private static String ms(Double value) {

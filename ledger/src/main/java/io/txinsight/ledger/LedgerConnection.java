@@ -1,6 +1,9 @@
 package io.txinsight.ledger;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -20,6 +23,14 @@ public record LedgerConnection(String url, String user, String password) impleme
             throw new IllegalArgumentException(
                     "ledger URL '" + url + "' is not a PostgreSQL JDBC URL; expected jdbc:postgresql://host:port/database");
         }
+    }
+
+    /**
+     * The password kept in a file, its first line (an empty file is an empty password): how the
+     * command and the job take it without it showing in the process list or a logged command line.
+     */
+    public static String passwordIn(Path file) throws IOException {
+        return Files.readAllLines(file).stream().findFirst().orElse("");
     }
 
     /** A data source for the driver directly: schema migrations and queries. */

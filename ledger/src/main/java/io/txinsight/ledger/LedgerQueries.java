@@ -13,7 +13,12 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** The questions an operator asks the ledger; each is served by an index of V1. */
+/**
+ * The questions an operator asks the ledger; each is served by an index of V1 or V2. Rows whose
+ * outcome is not written yet (state null, shown as {@link LedgerRow#OPEN}) have no decision time:
+ * they show in one transaction's record and by account, newest open first, and in the summary's
+ * count of transactions opened in its range and still in flight.
+ */
 public final class LedgerQueries {
     private final DataSource dataSource;
 
@@ -43,7 +48,8 @@ public final class LedgerQueries {
     }
 
     public List<LedgerRow> byAccount(String account, int limit) throws SQLException {
-        return query("SELECT * FROM transactions WHERE account = ? ORDER BY decided_at DESC LIMIT ?",
+        return query("SELECT * FROM transactions WHERE account = ? ORDER BY decided_at DESC NULLS FIRST, opened_at DESC"
+                + " LIMIT ?",
                 List.of(account, limit), LedgerRow::read);
     }
 
@@ -67,6 +73,11 @@ public final class LedgerQueries {
                 + " AND amount IS NOT NULL GROUP BY currency ORDER BY currency", bounds,
                 rs -> new LedgerSummary.CurrencyTotal(rs.getString(1), rs.getLong(2), rs.getBigDecimal(3)));
         long total = byState.values().stream().mapToLong(Long::longValue).sum();
+        long open = query("SELECT count(*) FROM transactions WHERE state IS NULL AND opened_at >= ? AND opened_at < ?",
+                bounds, rs -> rs.getLong(1)).get(0);
+        if (open > 0) {
+            byState.put(LedgerRow.OPEN, open);
+        }
         return new LedgerSummary(from, to, total, stuck, byState, p.get(0)[0], p.get(0)[1], amounts);
     }
 

@@ -10,8 +10,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** One row of {@code transactions}: one life of one business transaction, as the job decided it. */
+/**
+ * One row of {@code transactions}: one life of one business transaction, as the job decided it;
+ * or, before the decision, as its open described it: state {@link #OPEN}, and no outcome columns.
+ */
 public record LedgerRow(
         String txnId,
         long life,
@@ -22,10 +26,10 @@ public record LedgerRow(
         Instant closedAt,
         Long durationMs,
         Long commitLatencyMs,
-        boolean outlier,
-        boolean wasStuck,
+        Boolean outlier,
+        Boolean wasStuck,
         String lastStep,
-        int steps,
+        Integer steps,
         String blockingTransactionalId,
         Long blockingProducerId,
         List<String> blockingPartitions,
@@ -37,22 +41,25 @@ public record LedgerRow(
         Instant decidedAt,
         Instant writtenAt) {
 
+    /** The state shown for a row whose outcome is not written yet: the transaction is in flight. */
+    public static final String OPEN = "open";
+
     static LedgerRow read(ResultSet rs) throws SQLException {
         Array partitions = rs.getArray("blocking_partitions");
         return new LedgerRow(
                 rs.getString("txn_id"),
                 rs.getLong("life"),
                 rs.getString("txn_type"),
-                rs.getString("state"),
+                Objects.requireNonNullElse(rs.getString("state"), OPEN),
                 rs.getString("result"),
                 instant(rs, "opened_at"),
                 instant(rs, "closed_at"),
                 rs.getObject("duration_ms", Long.class),
                 rs.getObject("commit_latency_ms", Long.class),
-                rs.getBoolean("outlier"),
-                rs.getBoolean("was_stuck"),
+                rs.getObject("outlier", Boolean.class),
+                rs.getObject("was_stuck", Boolean.class),
                 rs.getString("last_step"),
-                rs.getInt("steps"),
+                rs.getObject("steps", Integer.class),
                 rs.getString("blocking_transactional_id"),
                 rs.getObject("blocking_producer_id", Long.class),
                 partitions == null ? null : Arrays.asList((String[]) partitions.getArray()),

@@ -8,7 +8,7 @@ import java.util.Locale;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 
 /**
- * An outcome as a row of {@code transactions}. The statement is an upsert on the row's key, so
+ * An outcome as a row of {@code transactions} (its open's attributes are {@link OpenUpsert}'s). The statement is an upsert on the row's key, so
  * writing the same outcome again (a replay after a restore or a failover) leaves one row with the
  * same values: at-least-once delivery, exactly one row in effect.
  */
@@ -16,23 +16,26 @@ final class OutcomeUpsert implements JdbcStatementBuilder<Outcome> {
     /** The life of a transaction whose open was never seen (see V1's comment on {@code life}). */
     static final long OPEN_UNSEEN = -1;
 
+    /**
+     * The outcome's half of the row: every column but the open's attributes, which
+     * {@link OpenUpsert} writes. The type and the open time are in both halves, with the same
+     * values for the same key; the outcome keeps what the open wrote when it has none itself.
+     */
     static final String SQL = """
             INSERT INTO transactions (txn_id, life, txn_type, state, result, opened_at, closed_at,
                 duration_ms, commit_latency_ms, outlier, was_stuck, last_step, steps,
-                blocking_transactional_id, blocking_producer_id, blocking_partitions,
-                account, amount, currency, merchant, category, decided_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                blocking_transactional_id, blocking_producer_id, blocking_partitions, decided_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (txn_id, life) DO UPDATE SET
-                txn_type = EXCLUDED.txn_type, state = EXCLUDED.state, result = EXCLUDED.result,
-                opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
+                txn_type = COALESCE(EXCLUDED.txn_type, transactions.txn_type), state = EXCLUDED.state,
+                result = EXCLUDED.result, opened_at = COALESCE(EXCLUDED.opened_at, transactions.opened_at),
+                closed_at = EXCLUDED.closed_at,
                 duration_ms = EXCLUDED.duration_ms, commit_latency_ms = EXCLUDED.commit_latency_ms,
                 outlier = EXCLUDED.outlier, was_stuck = EXCLUDED.was_stuck,
                 last_step = EXCLUDED.last_step, steps = EXCLUDED.steps,
                 blocking_transactional_id = EXCLUDED.blocking_transactional_id,
                 blocking_producer_id = EXCLUDED.blocking_producer_id,
                 blocking_partitions = EXCLUDED.blocking_partitions,
-                account = EXCLUDED.account, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
-                merchant = EXCLUDED.merchant, category = EXCLUDED.category,
                 decided_at = EXCLUDED.decided_at, written_at = now()
             """;
 
@@ -57,15 +60,10 @@ final class OutcomeUpsert implements JdbcStatementBuilder<Outcome> {
         ps.setBoolean(11, o.wasStuck());
         ps.setString(12, o.lastStep());
         ps.setInt(13, o.steps());
-        // The outcome does not carry the blocking Kafka transaction or the open's attributes yet.
+        // The outcome does not carry the blocking Kafka transaction yet.
         ps.setNull(14, Types.VARCHAR);
         ps.setNull(15, Types.BIGINT);
         ps.setNull(16, Types.ARRAY);
-        ps.setNull(17, Types.VARCHAR);
-        ps.setNull(18, Types.NUMERIC);
-        ps.setNull(19, Types.VARCHAR);
-        ps.setNull(20, Types.VARCHAR);
-        ps.setNull(21, Types.VARCHAR);
-        Bind.time(ps, 22, o.decidedAtMs());
+        Bind.time(ps, 17, o.decidedAtMs());
     }
 }

@@ -131,11 +131,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
         // A free port can be taken between choosing it and the server binding it: choose again.
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             port = freePort();
-            String settings = "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir
-                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
             try {
                 run(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", data.toString(),
-                        "-l", dir.resolve("server.log").toString(), "-o", settings), "pg_ctl start");
+                        "-l", dir.resolve("server.log").toString(), "-o", settings(port)), "pg_ctl start");
                 Runtime.getRuntime().addShutdownHook(stopOnExit);
                 return;
             } catch (IllegalStateException e) {
@@ -143,6 +141,11 @@ public final class ThrowawayPostgres implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private String settings(int port) {
+        return "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir
+                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
     }
 
     private void createLedgerDatabase() {
@@ -155,6 +158,21 @@ public final class ThrowawayPostgres implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the ledger database: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops the server and keeps its data, as an outage would: what the tests of the job's
+     * behaviour while the database is down use. {@link #restartServer} brings it back.
+     */
+    public synchronized void stopServer() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-t", "60", "-m", "fast",
+                "-D", data.toString()), "pg_ctl stop");
+    }
+
+    /** Starts the server stopped by {@link #stopServer} again, on the same port, with its data. */
+    public synchronized void restartServer() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", data.toString(),
+                "-l", dir.resolve("server.log").toString(), "-o", settings(port)), "pg_ctl start");
     }
 
     @Override

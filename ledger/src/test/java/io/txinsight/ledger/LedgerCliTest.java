@@ -8,6 +8,7 @@ import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,6 +44,9 @@ class LedgerCliTest {
         }
     }
 
+    /** The uid of the ledger's datasource in monitoring/grafana/provisioning/datasources/ledger.yml. */
+    private static final String LEDGER_DATASOURCE = "txinsight-ledger";
+
     record Run(int status, String out, String err) {}
 
     @Test
@@ -72,7 +76,11 @@ class LedgerCliTest {
         assertThat(txnJson.get("transactions").get(0).get("amount").decimalValue()).isEqualByComparingTo("125.50");
 
         JsonNode account = json(ledger("account", "ACC-01234", "--json"));
-        assertThat(account).hasSize(2);
+        assertThat(account).extracting(n -> n.get("txn_id").asText()).containsExactly("PAY-4", "PAY-3", "PAY-1");
+        assertThat(account.get(0).get("state").asText()).as("in flight").isEqualTo("open");
+        assertThat(account.get(0).get("decided_at").isNull()).isTrue();
+        assertThat(account.get(2).get("merchant").asText()).isEqualTo("shop-1");
+        assertThat(ledger("txn", "PAY-4").out()).contains("PAY-4", "open", "7.25");
 
         JsonNode payments = json(ledger("type", "payment", "--from", "2026-11-21", "--to", "2026-11-22", "--json"));
         assertThat(payments).extracting(n -> n.get("txn_id").asText()).containsExactly("PAY-1", "PAY-3");
@@ -82,6 +90,7 @@ class LedgerCliTest {
         JsonNode summaryJson = json(ledger("summary", "--from", "2026-11-21", "--to", "2026-11-22", "--json"));
         assertThat(summaryJson.get("total").asLong()).isEqualTo(3);
         assertThat(summaryJson.get("by_state").get("closed").asLong()).isEqualTo(2);
+        assertThat(summaryJson.get("by_state").get("open").asLong()).as("opened in the range, in flight").isEqualTo(1);
         // durations 100, 300 (the aborted one has none): percentile_cont interpolates
         assertThat(summaryJson.get("p50_duration_ms").asDouble()).isEqualTo(200.0);
         assertThat(summaryJson.get("p99_duration_ms").asDouble()).isEqualTo(298.0);
@@ -90,6 +99,40 @@ class LedgerCliTest {
 
         Run nothing = ledger("txn", "NOPE-1");
         assertThat(nothing.err()).contains("nothing matches");
+    }
+
+    /**
+     * Grafana's Overview table of the latest trouble runs its SQL on the ledger: every panel of
+     * the dashboards that reads the ledger's datasource, as the dashboard JSON has it, against
+     * the real schema, answering what {@code ledger latest} answers.
+     */
+    @Test
+    void theDashboardsLedgerPanelsAnswerFromTheLedger() throws Exception {
+        insertRows();
+        List<String> sqls = new ArrayList<>();
+        for (String dashboard : List.of("overview.json", "transaction-type.json", "job-health.json")) {
+            JsonNode d = new ObjectMapper().readTree(Path.of("..", "monitoring", "grafana", "dashboards", dashboard).toFile());
+            for (JsonNode panel : d.get("panels")) {
+                if (LEDGER_DATASOURCE.equals(panel.path("datasource").path("uid").asText())) {
+                    panel.get("targets").forEach(t -> sqls.add(t.get("rawSql").asText()));
+                }
+            }
+        }
+        assertThat(sqls).as("the Overview's latest stuck and aborted transactions").hasSize(1);
+        try (Connection c = postgres.connection().dataSource().getConnection();
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sqls.get(0))) {
+            List<String> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getString("txn_id"));
+            }
+            assertThat(ids).containsExactly("PAY-3", "TRF-2");
+        } finally {
+            // the other tests start from an empty ledger, whatever their order
+            try (Connection c = postgres.connection().dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE transactions, alerts");
+            }
+        }
     }
 
     @Test
@@ -117,20 +160,23 @@ class LedgerCliTest {
                 300L, 7L, true, "reserve", 2, true, T0 + 2_000));
         outcomes.add(new Outcome("PAY-3", "payment", Outcome.State.ABORTED, null, T0 + 2, null,
                 null, null, false, "validate", 1, false, T0 + 3_000));
-        try (Connection c = postgres.connection().dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(OutcomeUpsert.SQL)) {
-            for (Outcome o : outcomes) {
-                new OutcomeUpsert().accept(ps, o);
+        // Each row's two halves, in both orders: the open after the outcome (PAY-1), before it
+        // (TRF-2, PAY-3), and an open whose outcome has not come yet (PAY-4, in flight).
+        upsert(OpenUpsert.SQL, new OpenUpsert(), List.of(
+                new TransactionOpen("TRF-2", T0 + 1, "transfer", "ACC-9", new BigDecimal("0.10"), "USD", "shop-2", "travel"),
+                new TransactionOpen("PAY-3", T0 + 2, "payment", "ACC-01234", new BigDecimal("10.00"), "EUR", "shop-3", "food")));
+        upsert(OutcomeUpsert.SQL, new OutcomeUpsert(), outcomes);
+        upsert(OpenUpsert.SQL, new OpenUpsert(), List.of(
+                new TransactionOpen("PAY-1", T0, "payment", "ACC-01234", new BigDecimal("125.50"), "EUR", "shop-1", "food"),
+                new TransactionOpen("PAY-4", T0 + 3, "payment", "ACC-01234", new BigDecimal("7.25"), "EUR", "shop-4", "food")));
+    }
+
+    private static <T> void upsert(String sql, org.apache.flink.connector.jdbc.JdbcStatementBuilder<T> binder, List<T> rows)
+            throws Exception {
+        try (Connection c = postgres.connection().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (T row : rows) {
+                binder.accept(ps, row);
                 ps.executeUpdate();
-            }
-            // The job does not carry the open's attributes yet: set them as it will.
-            try (Statement s = c.createStatement()) {
-                s.execute("UPDATE transactions SET account = 'ACC-01234', amount = 125.50, currency = 'EUR'"
-                        + " WHERE txn_id = 'PAY-1'");
-                s.execute("UPDATE transactions SET account = 'ACC-01234', amount = 10.00, currency = 'EUR'"
-                        + " WHERE txn_id = 'PAY-3'");
-                s.execute("UPDATE transactions SET account = 'ACC-9', amount = 0.10, currency = 'USD'"
-                        + " WHERE txn_id = 'TRF-2'");
             }
         }
     }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             "Everything it starts stops on exit, and its temporary files are deleted."
         },
         footer = {"", "Examples:", "  ./txinsight demo", "  ./txinsight demo --duration 60s",
+            "  ./txinsight demo --duration 60s --ledger",
             "  ./txinsight demo --preset stuck --web-port 18081 --metrics-port 19249",
             "", "Presets: " + "high_throughput, stuck_transactions, aborted_kafka_transactions, outliers_and_disorder,",
             "account_velocity, hanging_kafka_transaction, mixed (the default; aliases: throughput, stuck, aborted,",
@@ -60,6 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
+
+    @Option(names = "--ledger",
+            description = "Also write the ledger (docs/ledger.md) into a throwaway PostgreSQL on 127.0.0.1, and print the "
+                    + "./txinsight ledger and psql commands to look at it. Needs PostgreSQL's server binaries "
+                    + "(Debian package postgresql).")
+    boolean ledger;
 
     /**
      * Time the job needs after the workload ends: the scenario already carries enough traffic after
@@ -99,6 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
             say("Kafka is up at " + kafka.bootstrapServers() + " (topics "
                     + String.join(", ", LocalStack.topics(config).stream().map(TopicSpec::name).toList()) + ")");
             config = config.withBootstrapServers(kafka.bootstrapServers());
+            if (ledger) {
+                config = config.withLedger(DemoLedger.start(stack));
+            }
 
             stack.startJob(config);
             stack.awaitFirstCheckpoint();
@@ -126,6 +136,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (ending == LocalStack.Ending.DONE && workload.replayed() != null) {
                 printValidation(workload.replayed().truth(), config);
+                if (config.ledger() != null) {
+                    DemoLedger.printSummary(config.ledger());
+                }
             }
             return 0;
         }

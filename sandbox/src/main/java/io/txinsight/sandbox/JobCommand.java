@@ -46,6 +46,13 @@ public final class JobCommand implements Callable<Integer> {
             JobClient client = stack.startJob(options.config());
             System.out.println("txinsight job " + client.getJobID() + " is running: Flink web UI http://localhost:" + webPort
                     + ", metrics http://localhost:" + metricsPort + "/metrics. Ctrl-C stops it.");
+            if (options.config().ledger() != null) {
+                // The URL and user only: the password is never printed.
+                System.out.println("It writes the ledger at " + options.config().ledger().url() + " as user "
+                        + options.config().ledger().user() + ": ./txinsight ledger latest --url "
+                        + options.config().ledger().url() + " --user " + options.config().ledger().user()
+                        + " --password-file <file>");
+            }
             if (stack.printSummaryUntil(summaryEveryMs, () -> false) == LocalStack.Ending.JOB_ENDED) {
                 System.out.println("the job ended: " + stack.jobStatus());
                 return 1;

@@ -1,5 +1,6 @@
 package io.txinsight.job.metrics;
 
+import io.txinsight.ledger.LedgerSinks;
 import java.util.List;
 
 /**
@@ -79,4 +80,13 @@ public final class MetricNames {
     public static final String COMMIT_LATENCY = "commit_latency_ms";
     public static final String STEP_DURATION = "step_duration_ms";
     public static final String INTER_STEP_GAP = "inter_step_gap_ms";
+
+    // the PostgreSQL ledger's writers (operators "Ledger: …"), per subtask; registered by the
+    // ledger module's writer under the same group (docs/ledger.md §2)
+    /** Gauge: rows kept because the database did not take them yet (in checkpoints too). */
+    public static final String LEDGER_ROWS_PENDING = LedgerSinks.ROWS_PENDING;
+    /** Counter: rows written (a replayed row counts again). */
+    public static final String LEDGER_ROWS_WRITTEN = LedgerSinks.ROWS_WRITTEN;
+    /** Counter: failed write attempts; each failure keeps its rows and retries. */
+    public static final String LEDGER_WRITE_FAILURES = LedgerSinks.WRITE_FAILURES;
 }
