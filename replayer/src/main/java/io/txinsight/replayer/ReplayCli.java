@@ -1,5 +1,6 @@
 package io.txinsight.replayer;
 
+import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.ScenarioFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,6 +175,17 @@ public final class ReplayCli implements Callable<Integer> {
             throw new IllegalArgumentException("--file " + file + " does not exist or is not a file");
         }
         ReplayOptions opts = options();
+        if (!dryRun) {
+            try {
+                // Before any producer starts: a refused login is one message, not one per producer.
+                KafkaAccessCheck.check(opts.bootstrapServers(), opts.kafkaProperties(), KafkaAccessCheck.DEFAULT_TIMEOUT,
+                        key -> "-X " + key + (producerConfig != null ? " (or " + key + " in --producer-config)" : ""));
+            } catch (KafkaAccessCheck.AccessDeniedException e) {
+                err.println("replay: " + e.getMessage());
+                err.println("Nothing was published.");
+                return EXIT_INVALID;
+            }
+        }
         Replayer replayer = new Replayer();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {

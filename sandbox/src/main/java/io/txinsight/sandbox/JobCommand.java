@@ -1,13 +1,19 @@
 package io.txinsight.sandbox;
 
+import io.txinsight.events.KafkaAccessCheck;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.JobOptions;
+import io.txinsight.job.TxInsightJob;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code txinsight job}: the txinsight Flink job on a local Flink runtime, against any Kafka. */
@@ -32,6 +38,9 @@ public final class JobCommand implements Callable<Integer> {
             description = "How often to print the live summary; 0 for never (default: ${DEFAULT-VALUE}).")
     long summaryEveryMs;
 
+    @Spec
+    CommandSpec spec;
+
     @Unmatched
     List<String> jobArgs = new ArrayList<>();
 
@@ -42,8 +51,18 @@ public final class JobCommand implements Callable<Integer> {
             System.out.print(JobOptions.usage());
             return 0;
         }
+        JobConfig config = options.config();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            TxInsightJob.checkKafkaAccess(config).ifPresent(why -> err.println(
+                    "job: did not check Kafka access: " + why + "; starting anyway, the job waits for Kafka."));
+        } catch (KafkaAccessCheck.AccessDeniedException e) {
+            err.println("job: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         try (LocalStack stack = LocalStack.open("job", webPort, metricsPort)) {
-            JobClient client = stack.startJob(options.config());
+            JobClient client = stack.startJob(config);
             System.out.println("txinsight job " + client.getJobID() + " is running: Flink web UI http://localhost:" + webPort
                     + ", metrics http://localhost:" + metricsPort + "/metrics. Ctrl-C stops it.");
             if (stack.printSummaryUntil(summaryEveryMs, () -> false) == LocalStack.Ending.JOB_ENDED) {
