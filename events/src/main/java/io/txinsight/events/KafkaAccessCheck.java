@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -52,17 +53,28 @@ public final class KafkaAccessCheck {
         }
     }
 
+    /**
+     * What the check found out.
+     *
+     * @param clusterId the id of the cluster that answered; empty if none did
+     * @param notChecked why access could not be checked (no broker answered in time, or a
+     *     truststore or keystore is not on this machine); empty when the cluster answered
+     */
+    public record Access(Optional<String> clusterId, Optional<String> notChecked) {
+        static Access notChecked(String why) {
+            return new Access(Optional.empty(), Optional.of(why));
+        }
+    }
+
     private KafkaAccessCheck() {}
 
     /**
-     * Connects with {@code properties} and asks for the cluster's brokers.
+     * Connects with {@code properties} and asks for the cluster's brokers and id.
      *
-     * @return empty when the cluster answered; otherwise why access could not be checked (no broker
-     *     answered in time, or a truststore or keystore is not on this machine)
      * @throws AccessDeniedException when the cluster refused the credentials or the certificate, or
      *     the settings are invalid
      */
-    public static Optional<String> check(
+    public static Access check(
             String bootstrapServers, Map<String, String> properties, Duration timeout, OptionSpelling options)
             throws AccessDeniedException {
         for (String store : new String[] {"ssl.truststore.location", "ssl.keystore.location"}) {
@@ -70,7 +82,7 @@ public final class KafkaAccessCheck {
             if (location != null && !Files.isRegularFile(Path.of(location))) {
                 // With `flink run` the job's main method runs on the submitting machine, and the
                 // stores may exist only where the job's tasks run.
-                return Optional.of(options.of(store) + " names " + location + ", which is not on this machine");
+                return Access.notChecked(options.of(store) + " names " + location + ", which is not on this machine");
             }
         }
         Properties p = new Properties();
@@ -85,23 +97,24 @@ public final class KafkaAccessCheck {
         p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
         try (Admin admin = Admin.create(p)) {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                    .nodes()
-                    .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            return Optional.empty();
+            DescribeClusterResult cluster =
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
+            cluster.nodes().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            return new Access(Optional.ofNullable(cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS)),
+                    Optional.empty());
         } catch (ExecutionException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             Optional<String> denied = explain(cause, bootstrapServers, options);
             if (denied.isPresent()) {
                 throw new AccessDeniedException(denied.get(), cause);
             }
-            return Optional.of("no Kafka broker answered at " + bootstrapServers + " within " + timeout.toSeconds()
-                    + " s (" + rootMessage(cause) + ")");
+            return Access.notChecked("no Kafka broker answered at " + bootstrapServers + " within "
+                    + timeout.toSeconds() + " s (" + rootMessage(cause) + ")");
         } catch (TimeoutException e) {
-            return Optional.of("no Kafka broker answered at " + bootstrapServers + " within " + timeout.toSeconds() + " s");
+            return Access.notChecked("no Kafka broker answered at " + bootstrapServers + " within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of("interrupted while checking Kafka access");
+            return Access.notChecked("interrupted while checking Kafka access");
         }
     }
 

@@ -14,7 +14,6 @@ import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
 import io.txinsight.job.tracker.TransactionTracker;
-import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -150,9 +149,9 @@ public class TxInsightJob {
      * password or an untrusted certificate into one message naming the {@code --kafka.} option
      * to fix.
      *
-     * @return empty when Kafka accepted them; why it could not be checked otherwise
+     * @return the cluster's id, or why access could not be checked
      */
-    public static Optional<String> checkKafkaAccess(JobConfig config) throws KafkaAccessCheck.AccessDeniedException {
+    public static KafkaAccessCheck.Access checkKafkaAccess(JobConfig config) throws KafkaAccessCheck.AccessDeniedException {
         return KafkaAccessCheck.check(config.bootstrapServers(), config.kafkaProperties(),
                 KafkaAccessCheck.DEFAULT_TIMEOUT, key -> JobOptions.KAFKA + key);
     }
@@ -173,7 +172,7 @@ public class TxInsightJob {
         }
         JobConfig config = options.config();
         try {
-            checkKafkaAccess(config).ifPresent(why -> System.err.println("txinsight-job: did not check Kafka access: "
+            checkKafkaAccess(config).notChecked().ifPresent(why -> System.err.println("txinsight-job: did not check Kafka access: "
                     + why + "; starting anyway, the job waits for Kafka."));
         } catch (KafkaAccessCheck.AccessDeniedException e) {
             System.err.println("txinsight-job: " + e.getMessage());
