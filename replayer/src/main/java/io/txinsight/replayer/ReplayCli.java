@@ -175,17 +175,6 @@ public final class ReplayCli implements Callable<Integer> {
             throw new IllegalArgumentException("--file " + file + " does not exist or is not a file");
         }
         ReplayOptions opts = options();
-        if (!dryRun) {
-            try {
-                // Before any producer starts: a refused login is one message, not one per producer.
-                KafkaAccessCheck.check(opts.bootstrapServers(), opts.kafkaProperties(), KafkaAccessCheck.DEFAULT_TIMEOUT,
-                        key -> "-X " + key + (producerConfig != null ? " (or " + key + " in --producer-config)" : ""));
-            } catch (KafkaAccessCheck.AccessDeniedException e) {
-                err.println("replay: " + e.getMessage());
-                err.println("Nothing was published.");
-                return EXIT_INVALID;
-            }
-        }
         Replayer replayer = new Replayer();
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
@@ -213,7 +202,11 @@ public final class ReplayCli implements Callable<Integer> {
                     + " --dry-run checks a file without publishing.");
             return EXIT_INVALID;
         } catch (ReplayFailedException e) {
-            err.println("replay: FAILED: " + e.getMessage());
+            // The producers start before the first record is published, so a refused login or
+            // certificate fails them at once: one message naming the option to fix.
+            err.println("replay: FAILED: " + KafkaAccessCheck.explain(e, opts.bootstrapServers(),
+                    key -> "-X " + key + (producerConfig != null ? " (or " + key + " in --producer-config)" : ""))
+                    .orElse(e.getMessage()));
             err.println("Open transactions were aborted; records already committed stay in Kafka.");
             return EXIT_INVALID;
         } finally {

@@ -15,7 +15,6 @@ import io.txinsight.simulator.cli.Commands;
 import io.txinsight.validator.ValidateCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,12 +153,10 @@ class SecuredKafkaTest {
         assertOneMessage(job.err, "job: the TLS handshake with Kafka at " + kafka.bootstrapServers() + " failed",
                 "Fix --kafka.ssl.truststore.location");
 
-        // The replayer checks Kafka access before it reads the scenario: any file will do.
-        Path file = Files.writeString(dir.resolve("empty.jsonl"), "");
-        Run replay = run(ReplayCli::run, concat(List.of("-f", file.toString(),
+        Run replay = run(ReplayCli::run, concat(List.of("-f", scenario.eventsFile().toString(), "--speed", "max",
                 "-b", kafka.bootstrapServers()), DocumentedKafkaSecurity.toolOptions(untrusted())));
         assertThat(replay.status).as(replay.err).isEqualTo(1);
-        assertThat(replay.err).contains("replay: the TLS handshake", "Fix -X ssl.truststore.location", "Nothing was published");
+        assertThat(replay.err).contains("replay: FAILED: the TLS handshake", "Fix -X ssl.truststore.location");
 
         Run validate = validate(untrusted(), "30s");
         assertThat(validate.status).isEqualTo(2);
