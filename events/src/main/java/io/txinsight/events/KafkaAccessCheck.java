@@ -3,7 +3,7 @@ package io.txinsight.events;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -149,7 +149,7 @@ public final class KafkaAccessCheck {
             }
         }
         String root = rootMessage(failure);
-        if (failure instanceof KafkaException && root != null && root.toLowerCase().contains("store")) {
+        if (failure instanceof KafkaException && root != null && root.toLowerCase(Locale.ROOT).contains("store")) {
             // Creating the client failed on a keystore or truststore: a wrong path, type or password.
             return Optional.of("cannot load the TLS truststore or keystore: " + root + ". Fix "
                     + options.of("ssl.truststore.location") + " and " + options.of("ssl.truststore.password") + ".");
@@ -159,9 +159,9 @@ public final class KafkaAccessCheck {
 
     /** The innermost message, where Kafka's wrappers keep the real reason. */
     private static String rootMessage(Throwable t) {
-        Map<Throwable, Boolean> seen = new HashMap<>();
         String message = t.getMessage();
-        while (t.getCause() != null && seen.put(t, true) == null) {
+        // Bounded: a cause chain may loop.
+        for (int depth = 0; depth < 20 && t.getCause() != null && t.getCause() != t; depth++) {
             t = t.getCause();
             if (t.getMessage() != null) {
                 message = t.getMessage();
