@@ -92,9 +92,9 @@ class JobRestartTest {
                         throw new IllegalStateException("the replay failed: " + e.getMessage(), e);
                     }
                 });
-                Awaitility.await("a fifth of the outcomes committed").atMost(Duration.ofSeconds(60))
+                Awaitility.await("a tenth of the outcomes committed").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(500))
-                        .until(() -> assertAlive(first) && committedOutcomes(kafka).size() >= transactions / 5);
+                        .until(() -> assertAlive(first) && committedOutcomes(kafka).size() >= transactions / 10);
                 atKill = committedOutcomes(kafka).size();
                 first.kill();
                 killedAt = System.nanoTime();
