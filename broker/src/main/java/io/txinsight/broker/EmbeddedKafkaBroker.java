@@ -42,6 +42,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>{@link #startSecured} makes the client listener require SASL/SCRAM over TLS, as a production
+ * cluster would; the broker's own listeners stay plaintext on loopback.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -51,13 +54,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int brokerPort;
+    private final int adminPort;
     private final KafkaRaftServer server;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, int adminPort, KafkaRaftServer server) {
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
+        this.adminPort = adminPort;
         this.server = server;
         // Stop the broker and delete its files even when a test or the sandbox dies without close().
         this.shutdownHook = new Thread(this::stopQuietly, "embedded-kafka-shutdown");
@@ -91,12 +96,53 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param overrides broker properties that replace the defaults
      */
     public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
+        return start(port, overrides, null);
+    }
+
+    /**
+     * Starts a broker whose client listener ({@link #bootstrapServers()}) requires SASL_SSL with
+     * SCRAM-SHA-512: the certificate and key of {@code tls}, and one SCRAM user, written into the
+     * cluster's metadata when its storage is formatted, so it exists before any client connects.
+     * The inter-broker listener stays PLAINTEXT on loopback; {@link #admin()} and the topic
+     * helpers use it, so tests create topics without credentials.
+     */
+    public static EmbeddedKafkaBroker startSecured(TlsFiles tls, String user, String password) {
+        return start(0, Map.of(), new ScramOverTls(tls, user, password));
+    }
+
+    /** What the client listener requires when it is secured. */
+    private record ScramOverTls(TlsFiles tls, String user, String password) {
+        static final String MECHANISM = "SCRAM-SHA-512";
+
+        void addTo(Properties p, int clientPort, int internalPort, int controllerPort) {
+            p.setProperty("listeners", "SASL_SSL://" + LOOPBACK + ":" + clientPort + ",PLAINTEXT://" + LOOPBACK + ":"
+                    + internalPort + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+            p.setProperty("advertised.listeners",
+                    "SASL_SSL://" + LOOPBACK + ":" + clientPort + ",PLAINTEXT://" + LOOPBACK + ":" + internalPort);
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL");
+            p.setProperty("sasl.enabled.mechanisms", MECHANISM);
+            // The broker side of SCRAM needs a login module but no credentials of its own.
+            p.setProperty("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.setProperty("ssl.keystore.location", tls.keystore().toString());
+            p.setProperty("ssl.keystore.type", "PKCS12");
+            p.setProperty("ssl.keystore.password", tls.password());
+            p.setProperty("ssl.key.password", tls.password());
+        }
+
+        /** {@code kafka-storage format --add-scram} syntax. */
+        String scramArgument() {
+            return MECHANISM + "=[name=" + user + ",password=" + password + "]";
+        }
+    }
+
+    private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, ScramOverTls security) {
         RuntimeException last = null;
         // Free ports are found by binding and releasing; another process can take one in between,
         // so a failed start with chosen-by-us ports is retried on new ones.
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return tryStart(port == 0 ? freePort() : port, freePort(), overrides);
+                return tryStart(port == 0 ? freePort() : port, freePort(), overrides, security);
             } catch (RuntimeException e) {
                 last = e;
                 if (port != 0) {
@@ -107,7 +153,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw last;
     }
 
-    private static EmbeddedKafkaBroker tryStart(int brokerPort, int controllerPort, Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker tryStart(
+            int brokerPort, int controllerPort, Map<String, String> overrides, ScramOverTls security) {
         Path dir;
         try {
             dir = Files.createTempDirectory("txinsight-kafka-");
@@ -116,13 +163,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         Path logDir = dir.resolve("data");
         Properties props = brokerProperties(brokerPort, controllerPort, logDir);
+        int adminPort = brokerPort;
+        if (security != null) {
+            adminPort = freePort();
+            security.addTo(props, brokerPort, adminPort, controllerPort);
+        }
         overrides.forEach(props::setProperty);
         KafkaRaftServer server = null;
         try {
-            format(logDir);
+            format(logDir, security == null ? List.of() : List.of(security.scramArgument()));
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, adminPort, server);
             broker.awaitReady(Duration.ofSeconds(30));
             return broker;
         } catch (Exception e) {
@@ -171,8 +223,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path logDir) throws Exception {
+    private static void format(Path logDir, List<String> scramArguments) throws Exception {
         new Formatter()
+                .setScramArguments(scramArguments)
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
                 .setClusterId(Uuid.randomUuid().toString())
@@ -218,10 +271,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return brokerPort;
     }
 
-    /** A new admin client for this broker; the caller closes it. */
+    /**
+     * A new admin client for this broker, on its plaintext listener (the client listener itself
+     * unless the broker is {@linkplain #startSecured secured}); the caller closes it.
+     */
     public Admin admin() {
         Properties p = new Properties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LOOPBACK + ":" + adminPort);
         return Admin.create(p);
     }
 

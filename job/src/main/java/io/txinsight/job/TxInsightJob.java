@@ -2,6 +2,7 @@ package io.txinsight.job;
 
 import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
+import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.metrics.FlinkTrackerMetrics;
 import io.txinsight.job.records.DecodedRecord;
@@ -184,6 +185,19 @@ public class TxInsightJob {
         return env.executeAsync(config.jobName());
     }
 
+    /**
+     * Asks Kafka, before the job starts, whether it accepts the job's client settings. A Kafka
+     * source that cannot log in retries forever with a stack trace each time; this turns a wrong
+     * password or an untrusted certificate into one message naming the {@code --kafka.} option
+     * to fix.
+     *
+     * @return the cluster's id, or why access could not be checked
+     */
+    public static KafkaAccessCheck.Access checkKafkaAccess(JobConfig config) throws KafkaAccessCheck.AccessDeniedException {
+        return KafkaAccessCheck.check(config.bootstrapServers(), config.kafkaProperties(),
+                KafkaAccessCheck.DEFAULT_TIMEOUT, key -> JobOptions.KAFKA + key);
+    }
+
     public static void main(String[] args) throws Exception {
         JobOptions options;
         try {
@@ -199,6 +213,14 @@ public class TxInsightJob {
             return;
         }
         JobConfig config = options.config();
+        try {
+            checkKafkaAccess(config).notChecked().ifPresent(why -> System.err.println("txinsight-job: did not check Kafka access: "
+                    + why + "; starting anyway, the job waits for Kafka."));
+        } catch (KafkaAccessCheck.AccessDeniedException e) {
+            System.err.println("txinsight-job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
         TxInsightJob job;

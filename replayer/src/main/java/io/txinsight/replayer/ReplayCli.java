@@ -1,5 +1,6 @@
 package io.txinsight.replayer;
 
+import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.ScenarioFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,11 @@ public final class ReplayCli implements Callable<Integer> {
                     + " --dry-run checks a file without publishing.");
             return EXIT_INVALID;
         } catch (ReplayFailedException e) {
-            err.println("replay: FAILED: " + e.getMessage());
+            // The producers start before the first record is published, so a refused login or
+            // certificate fails them at once: one message naming the option to fix.
+            err.println("replay: FAILED: " + KafkaAccessCheck.explain(e, opts.bootstrapServers(),
+                    key -> "-X " + key + (producerConfig != null ? " (or " + key + " in --producer-config)" : ""))
+                    .orElse(e.getMessage()));
             err.println("Open transactions were aborted; records already committed stay in Kafka.");
             return EXIT_INVALID;
         } finally {

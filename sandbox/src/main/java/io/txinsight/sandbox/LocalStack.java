@@ -122,8 +122,13 @@ final class LocalStack implements AutoCloseable {
      * endpoint on the metrics port, every file it writes under the work directory.
      */
     JobClient startJob(JobConfig config) throws Exception {
+        return startJob(config, null);
+    }
+
+    /** The same, with retained checkpoints in {@code state} and resumed from its latest one (if not null). */
+    JobClient startJob(JobConfig config, StateDir state) throws Exception {
         int parallelism = config.parallelism() > 0 ? config.parallelism() : DEFAULT_PARALLELISM;
-        job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism), config);
+        job = TxInsightJob.start(LocalFlink.environment(webPort, metricsPort, workDir, parallelism, state), config);
         started.push(new Part("job", () -> cancel(job, webPort)));
         return job;
     }

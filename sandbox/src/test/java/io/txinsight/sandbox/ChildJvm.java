@@ -83,6 +83,14 @@ final class ChildJvm implements AutoCloseable {
         return name;
     }
 
+    /** {@code kill -9}: the JVM ends at once, no shutdown hook runs, nothing is cleaned up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + pid() + ") still alive 30 s after SIGKILL");
+        }
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

@@ -1,5 +1,6 @@
 package io.txinsight.validator;
 
+import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.Truth;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,7 +91,7 @@ public final class ValidateCli implements Callable<Integer> {
                     + "the checkpoint interval past the end of the replay.")
     Duration timeout;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
             description = "A Kafka consumer property (security, timeouts...); repeat as needed.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -123,6 +124,16 @@ public final class ValidateCli implements Callable<Integer> {
         stdout.printf("Validating %d transactions of %s against %s and %s at %s (read_committed, up to %s)%n",
                 expected, scenario, outcomesTopic, alertsTopic, bootstrapServers, human(timeout));
         stdout.flush();
+
+        try {
+            // A refused login or certificate is one message naming the option; an unreachable
+            // cluster is reported by the reader below, after --timeout.
+            KafkaAccessCheck.check(bootstrapServers, kafkaProperties, timeout.compareTo(KafkaAccessCheck.DEFAULT_TIMEOUT) < 0
+                    ? timeout : KafkaAccessCheck.DEFAULT_TIMEOUT, key -> "-X " + key);
+        } catch (KafkaAccessCheck.AccessDeniedException e) {
+            stderr.println("validate: " + e.getMessage());
+            return CANNOT_VALIDATE;
+        }
 
         OutcomeReader.Result read;
         try (OutcomeReader reader = new OutcomeReader(bootstrapServers, kafkaProperties, outcomesTopic, alertsTopic)) {

@@ -1,5 +1,6 @@
 package io.txinsight.simulator.cli;
 
+import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.ScenarioCodec;
 import io.txinsight.simulator.EventsFileWriter;
 import io.txinsight.simulator.Scenario;
@@ -19,6 +20,13 @@ final class PublishRun {
 
     static int run(SimulationParams params, KafkaOptions kafka, boolean paced, PrintWriter out)
             throws IOException, InterruptedException {
+        try {
+            KafkaAccessCheck.check(kafka.bootstrapServers, kafka.kafkaProperties, KafkaAccessCheck.DEFAULT_TIMEOUT,
+                    key -> "-X " + key);
+        } catch (KafkaAccessCheck.AccessDeniedException e) {
+            // Reported like any impossible option: the message names the one to fix.
+            throw new IllegalArgumentException(e.getMessage() + " Nothing was published.");
+        }
         Workload workload = new Workload(params);
         TransactionalPublisher publisher = new TransactionalPublisher(new TransactionalPublisher.Settings(
                 kafka.bootstrapServers, kafka.transactionalIdPrefix, kafka.kafkaProperties, paced));
