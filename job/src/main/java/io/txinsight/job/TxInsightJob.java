@@ -12,6 +12,7 @@ import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
+import io.txinsight.job.stats.ActiveAccountsOperator;
 import io.txinsight.job.tracker.TransactionTracker;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -29,6 +30,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                     (watermarks)        └─► dead letters ─► dead-letter sink
  *                                                        ├─► tracker ─────┤
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
+ *
+ *  monitor events ─► opens with an account ─► active accounts (one subtask, sketches; gauges only)
  * </pre>
  *
  * As in the Flink training exercises, the sources and sinks come from outside: {@link #onKafka}
@@ -108,6 +111,8 @@ public class TxInsightJob {
 
         SingleOutputStreamOperator<Outcome> tracked =
                 TransactionTracker.track(monitorEvents, committedEvents, config.tracker(), FlinkTrackerMetrics.factory());
+
+        ActiveAccountsOperator.count(monitorEvents);
 
         tracked.sinkTo(outcomes).uid(OUTCOMES_SINK_UID).name("Outcomes");
         tracked.getSideOutput(TransactionTracker.ALERTS).sinkTo(alerts).uid(ALERTS_SINK_UID).name("Stuck alerts");

@@ -1,7 +1,5 @@
 package io.txinsight.job.metrics;
 
-import java.util.function.LongSupplier;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -38,10 +36,10 @@ public final class LatencyBuckets {
     public LatencyBuckets(MetricGroup labelled, String name) {
         for (int i = 0; i < LE.length; i++) {
             int upTo = i;
-            labelled.addGroup(LE_KEY, LE[i]).counter(name + "_bucket", new ReadOnlyCounter(() -> cumulative(upTo)));
+            labelled.addGroup(LE_KEY, LE[i]).counter(name + "_bucket", new ComputedCounter(() -> cumulative(upTo)));
         }
-        labelled.counter(name + "_count", new ReadOnlyCounter(() -> count));
-        labelled.counter(name + "_sum", new ReadOnlyCounter(() -> sum));
+        labelled.counter(name + "_count", new ComputedCounter(() -> count));
+        labelled.counter(name + "_sum", new ComputedCounter(() -> sum));
     }
 
     public void observe(long ms) {
@@ -84,39 +82,5 @@ public final class LatencyBuckets {
         }
         le[BOUNDS_MS.length] = "+Inf";
         return le;
-    }
-
-    /** A counter whose value is computed; the distribution owns the counts. */
-    private static final class ReadOnlyCounter implements Counter {
-        private final LongSupplier value;
-
-        ReadOnlyCounter(LongSupplier value) {
-            this.value = value;
-        }
-
-        @Override
-        public void inc() {
-            throw new UnsupportedOperationException("a bucket counter changes only through observe()");
-        }
-
-        @Override
-        public void inc(long n) {
-            inc();
-        }
-
-        @Override
-        public void dec() {
-            inc();
-        }
-
-        @Override
-        public void dec(long n) {
-            inc();
-        }
-
-        @Override
-        public long getCount() {
-            return value.getAsLong();
-        }
     }
 }

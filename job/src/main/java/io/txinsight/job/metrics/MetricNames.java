@@ -4,8 +4,8 @@ package io.txinsight.job.metrics;
  * Names of the txinsights metrics as registered in Flink, one place for code, tests and
  * {@code docs/metrics.md}.
  *
- * <p>Labels are Flink key-value groups in a fixed order (txn_type, then step or status, view, then
- * event_type or reason, then le), so Flink's Prometheus reporter exports e.g.
+ * <p>Labels are Flink key-value groups in a fixed order (txn_type, then step, status or currency,
+ * view, then event_type or reason, then le), so Flink's Prometheus reporter exports e.g.
  * {@code flink_taskmanager_job_task_operator_txinsights_txn_type_le_duration_ms_bucket} with labels
  * {@code txn_type} and {@code le}. Prometheus renames it to {@code txinsights_duration_ms_bucket} by
  * dropping the label keys from the front ({@code monitoring/prometheus/prometheus.yml}). A metric
@@ -27,11 +27,19 @@ public final class MetricNames {
     public static final String EVENT_TYPE = "event_type";
     public static final String REASON = "reason";
     public static final String ATTRIBUTE = "attribute";
+    public static final String CURRENCY = "currency";
+    /** Of the active accounts: how far back the window reaches (1m, 5m, 15m). */
+    public static final String WINDOW = "window";
 
     /** Distinct txn_type values per subtask before new ones report as "other". */
     public static final int TXN_TYPE_CAP = 20;
     /** Distinct step values per subtask before new ones report as "other". */
     public static final int STEP_CAP = 50;
+    /**
+     * Distinct currency values per subtask before new ones report as "other": a payment system
+     * settles in a handful; each costs 19 series per type (the amount distribution).
+     */
+    public static final int CURRENCY_CAP = 10;
 
     // counters of the tracker, by txn_type (closed also by status)
     public static final String OPENED = "opened";
@@ -66,4 +74,9 @@ public final class MetricNames {
     public static final String COMMIT_LATENCY = "commit_latency_ms";
     public static final String STEP_DURATION = "step_duration_ms";
     public static final String INTER_STEP_GAP = "inter_step_gap_ms";
+    /** Of closed transactions, by txn_type and currency, in the currency's major unit. */
+    public static final String AMOUNT = "amount";
+
+    /** Gauge by window: distinct accounts that opened a transaction in it (a sketch's estimate). */
+    public static final String ACTIVE_ACCOUNTS = "active_accounts";
 }

@@ -104,7 +104,7 @@ public final class TxnLifecycle {
         }
         if (sighting == Sighting.FIRST
                 && s.stage() == Stage.STUCK
-                && plus(e.ts, timings.stuckTimeoutFor(s.txnType)) > clock) {
+                && plus(e.ts, timings.stuckTimeoutFor(s.txnType())) > clock) {
             s.clear(TxnState.SILENCE_ALERTED);
             d.add(new Decision.Recovered());
         }
@@ -152,6 +152,11 @@ public final class TxnLifecycle {
         }
         progress(s, e);
         s.startTs = e.ts;
+        // What the statistics need at the close; the open's other attributes are not kept.
+        if (e.currency != null) {
+            s.kind = names.kind(s.txnType(), e.currency);
+        }
+        s.amount = PackedAmount.pack(e.amount);
         d.add(new Decision.Opened());
         if (s.has(TxnState.CLOSE_MONITOR) && !s.has(TxnState.COMMITTED_FIRST)) {
             d.add(new Decision.TentativeDuration(nonNegative(s.close.ts - s.startTs)));
@@ -249,8 +254,8 @@ public final class TxnLifecycle {
 
     /** What every new event tells, whatever its kind. */
     private void progress(TxnState s, ViewEvent e) {
-        if (s.txnType == null && e.txnType != null) {
-            s.txnType = names.share(e.txnType);
+        if (s.txnType() == null && e.txnType != null) {
+            s.kind = names.kind(e.txnType, s.currency());
         }
         boolean close = e.eventType == EventType.TRANSACTION_CLOSE;
         if (!close && !s.has(TxnState.ALIVE)) {
@@ -271,7 +276,7 @@ public final class TxnLifecycle {
      */
     private void decide(TxnState s, long now, long clock, Decisions d) {
         Stage stage = s.stage();
-        long stuckTimeout = timings.stuckTimeoutFor(s.txnType);
+        long stuckTimeout = timings.stuckTimeoutFor(s.txnType());
         long stuckAt = plus(s.lastEventTs, stuckTimeout);
         // Closed, but only after a silence longer than the stuck timeout (a late close): the alert
         // is owed even if the close reached the tracker before the clock reached the deadline.

@@ -13,7 +13,10 @@ import io.txinsight.job.records.View;
  * <p>Hence primitives instead of boxed values, booleans packed into {@link #flags}, the close apart
  * ({@link CloseSighting}, only once seen), step times in one array sized to the steps seen, step
  * names and their sequences shared through {@link NamePool}, and no copy of the {@code txn_id}
- * (the state backend already keys the entry by it). Which step events were seen in which view
+ * (the state backend already keys the entry by it). The type and the currency share one
+ * reference ({@link TxnKind}, pooled), and the open's amount is one long ({@link PackedAmount}):
+ * of the open's attributes only what the statistics need at the close is kept (account, merchant
+ * and category are not: active accounts are counted when the open is read). Which step events were seen in which view
  * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
  * {@link #flags}, for the others in words after the step times in {@link #stepTs}.
  *
@@ -71,8 +74,11 @@ public class TxnState {
     public long lastEventTs;
     /** The one event-time timer registered for this key, or {@link #NO_TIMER}. */
     public long timerTs = NO_TIMER;
+    /** The open's amount, exact ({@link PackedAmount}); {@link PackedAmount#NONE} until known. */
+    public long amount = PackedAmount.NONE;
     public int flags;
-    public String txnType;
+    /** Type and currency, shared; null while neither is known. */
+    public TxnKind kind;
     /** The close, once seen in either view; null before. */
     public CloseSighting close;
     /** Distinct step names, in the order first seen; shared, never written to. */
@@ -90,6 +96,16 @@ public class TxnState {
         s.startTs = ts;
         s.lastEventTs = ts;
         return s;
+    }
+
+    /** The {@code txn_type}, once an event carried one; else null. */
+    public String txnType() {
+        return kind == null ? null : kind.txnType;
+    }
+
+    /** The open's currency, once known; else null. */
+    public String currency() {
+        return kind == null ? null : kind.currency;
     }
 
     boolean has(int flag) {

@@ -27,7 +27,7 @@ class TxnStateTest {
         NamePool names = new NamePool(10);
         TxnState s = TxnState.startedBy(1_000);
         s.set(TxnState.OPEN_MONITOR | TxnState.CLOSE_MONITOR);
-        s.txnType = "payment";
+        s.kind = new NamePool(10).kind("payment", "EUR");
         s.close = new CloseSighting();
         s.close.ts = 2_000;
         s.close.topic = "payments";
