@@ -22,7 +22,7 @@ final class MetricsPage {
 
     static final String RAW_PREFIX = "flink_taskmanager_job_task_operator_" + MetricNames.GROUP + "_";
     private static final List<String> LABEL_KEYS =
-            List.of("txn_type_", "step_", "status_", "view_", "event_type_", "reason_", "le_");
+            List.of("txn_type_", "step_", "status_", "currency_", "view_", "event_type_", "reason_", "attribute_", "window_", "le_");
 
     /** One series: documented name, its labels, its value. */
     record Sample(String name, Map<String, String> labels, double value) {}
@@ -131,6 +131,19 @@ final class MetricsPage {
             }
         }
         return total;
+    }
+
+    /** The sums of {@code name} by the value of label {@code key}, largest first. */
+    List<Map.Entry<String, Double>> sumBy(String name, String key) {
+        Map<String, Double> by = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (s.name().equals(name) && s.labels().containsKey(key)) {
+                by.merge(s.labels().get(key), s.value(), Double::sum);
+            }
+        }
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(by.entrySet());
+        sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        return sorted;
     }
 
     double max(String name) {

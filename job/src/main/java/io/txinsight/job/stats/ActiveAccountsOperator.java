@@ -103,12 +103,17 @@ public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
         latestOpenMs = Long.MIN_VALUE;
         refreshedMinute = Long.MIN_VALUE;
         estimates = new long[WINDOW_MINUTES.length];
-        MetricGroup group = getMetricGroup().addGroup(GROUP);
+        registerGauges(getMetricGroup(), estimates);
+        changed = sketches.minutes() > 0;
+    }
+
+    /** One gauge per window under {@code operatorGroup}, showing {@code estimates[window]}. */
+    public static void registerGauges(MetricGroup operatorGroup, long[] estimates) {
+        MetricGroup group = operatorGroup.addGroup(GROUP);
         for (int i = 0; i < WINDOW_MINUTES.length; i++) {
             int w = i;
             group.addGroup(WINDOW, WINDOW_LABELS[i]).gauge(ACTIVE_ACCOUNTS, (Gauge<Long>) () -> estimates[w]);
         }
-        changed = sketches.minutes() > 0;
     }
 
     @Override
@@ -163,6 +168,11 @@ public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
     /** The clock: the watermark, or before the first one the latest open seen. */
     private long now() {
         return clockMs != Long.MIN_VALUE ? clockMs : latestOpenMs;
+    }
+
+    /** The sketches; for tests. */
+    MinuteSketches sketches() {
+        return sketches;
     }
 
     /** The estimates as the gauges show them, by window; for tests. */

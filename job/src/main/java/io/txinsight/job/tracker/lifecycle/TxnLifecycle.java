@@ -151,7 +151,7 @@ public final class TxnLifecycle {
             return Sighting.COPY;
         }
         progress(s, e);
-        s.startTs = e.ts;
+        s.moveStart(e.ts);
         // What the statistics need at the close; the open's other attributes are not kept.
         if (e.currency != null) {
             s.kind = names.kind(s.txnType(), e.currency);
@@ -228,7 +228,7 @@ public final class TxnLifecycle {
             if (i < 0) {
                 return Sighting.FIRST; // past MAX_STEPS: still progress, no longer itemized
             }
-            s.stepTs[i] = e.ts;
+            s.setStepTime(i, e.ts);
         }
         int openBits = TxnState.STEP_OPEN_MONITOR | TxnState.STEP_OPEN_COMMITTED;
         int doneBits = TxnState.STEP_DONE_MONITOR | TxnState.STEP_DONE_COMMITTED;
@@ -238,15 +238,15 @@ public final class TxnLifecycle {
                 d.add(new Decision.GapBeforeStep(e.ts - anchor));
             }
             if (s.stepHas(i, doneBits)) {
-                d.add(new Decision.StepTook(name, nonNegative(s.stepTs[i] - e.ts)));
+                d.add(new Decision.StepTook(name, nonNegative(s.stepTime(i) - e.ts)));
             } else {
-                s.stepTs[i] = e.ts;
+                s.setStepTime(i, e.ts);
             }
         } else {
             if (s.stepHas(i, openBits)) {
-                d.add(new Decision.StepTook(name, nonNegative(e.ts - s.stepTs[i])));
+                d.add(new Decision.StepTook(name, nonNegative(e.ts - s.stepTime(i))));
             }
-            s.stepTs[i] = e.ts;
+            s.setStepTime(i, e.ts);
         }
         s.stepSet(i, bit);
         return Sighting.FIRST;
@@ -266,7 +266,7 @@ public final class TxnLifecycle {
             s.lastEventTs = e.ts;
         }
         if (!s.openSeen() && e.ts < s.startTs) {
-            s.startTs = e.ts;
+            s.moveStart(e.ts);
         }
     }
 

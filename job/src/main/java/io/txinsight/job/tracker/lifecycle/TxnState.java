@@ -18,7 +18,8 @@ import io.txinsight.job.records.View;
  * of the open's attributes only what the statistics need at the close is kept (account, merchant
  * and category are not: active accounts are counted when the open is read). Which step events were seen in which view
  * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
- * {@link #flags}, for the others in words after the step times in {@link #stepTs}.
+ * {@link #flags}, for the others in words after the step times in {@link #stepAt}. Step times are
+ * ints, ms from {@link #startTs}: half of a long, which paid for the amount (see {@link #stepAt}).
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
  * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
@@ -61,7 +62,7 @@ public class TxnState {
     private static final int FLAG_STEPS_SHIFT = 12;
     /** Steps whose bits fit in {@link #flags}. */
     static final int FLAG_STEPS = (Integer.SIZE - FLAG_STEPS_SHIFT) / BITS_PER_STEP;
-    private static final int STEPS_PER_WORD = Long.SIZE / BITS_PER_STEP;
+    private static final int STEPS_PER_WORD = Integer.SIZE / BITS_PER_STEP;
 
     /** Event time of the open once seen; until then the earliest event time seen. */
     public long startTs;
@@ -84,10 +85,12 @@ public class TxnState {
     /** Distinct step names, in the order first seen; shared, never written to. */
     public String[] steps;
     /**
-     * Per step: the step_done time once seen, else the step_open time (its latest event). After
-     * the step times, the seen bits of the steps beyond {@link #FLAG_STEPS}.
+     * Per step: the step_done time once seen, else the step_open time (its latest event), in ms
+     * from {@link #startTs} ({@link #stepTime}); after the step times, the seen bits of the steps
+     * beyond {@link #FLAG_STEPS}. Ints reach 24 days either side of the start: a step further
+     * away (only a producer's broken clock puts one there) is remembered at that limit.
      */
-    public long[] stepTs;
+    public int[] stepAt;
 
     public TxnState() {}
 
@@ -173,14 +176,40 @@ public class TxnState {
         if (n >= MAX_STEPS) {
             return -1;
         }
-        long[] times = new long[n + 1 + bitWords(n + 1)];
+        int[] times = new int[n + 1 + bitWords(n + 1)];
         if (n > 0) {
-            System.arraycopy(stepTs, 0, times, 0, n);
-            System.arraycopy(stepTs, n, times, n + 1, bitWords(n));
+            System.arraycopy(stepAt, 0, times, 0, n);
+            System.arraycopy(stepAt, n, times, n + 1, bitWords(n));
         }
         steps = names.shareSteps(steps, step);
-        stepTs = times;
+        stepAt = times;
         return n;
+    }
+
+    /** Event time of step {@code i}'s latest event. */
+    long stepTime(int i) {
+        return startTs + stepAt[i];
+    }
+
+    void setStepTime(int i, long ts) {
+        stepAt[i] = offset(ts, startTs);
+    }
+
+    /** Moves {@link #startTs}, keeping the step times where they are. */
+    void moveStart(long ts) {
+        for (int i = 0; i < stepCount(); i++) {
+            stepAt[i] = offset(stepTime(i), ts);
+        }
+        startTs = ts;
+    }
+
+    /** {@code ts - from} as an int, saturated. */
+    private static int offset(long ts, long from) {
+        long d = ts - from;
+        if (((ts ^ from) & (ts ^ d)) < 0) { // the subtraction itself overflowed
+            return ts < from ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, d));
     }
 
     /** Words after the step times that hold the bits of steps beyond {@link #FLAG_STEPS}. */
@@ -198,7 +227,7 @@ public class TxnState {
             flags |= bit << (FLAG_STEPS_SHIFT + i * BITS_PER_STEP);
         } else {
             int j = i - FLAG_STEPS;
-            stepTs[stepCount() + j / STEPS_PER_WORD] |= (long) bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
+            stepAt[stepCount() + j / STEPS_PER_WORD] |= bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
         }
     }
 
@@ -207,7 +236,7 @@ public class TxnState {
             return (flags >>> (FLAG_STEPS_SHIFT + i * BITS_PER_STEP)) & STEP_MASK;
         }
         int j = i - FLAG_STEPS;
-        return (int) (stepTs[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
+        return (stepAt[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
     }
 
     /** The step whose latest event is the latest: what the transaction was doing last. */
@@ -218,7 +247,7 @@ public class TxnState {
         }
         int last = 0;
         for (int i = 1; i < n; i++) {
-            if (stepTs[i] >= stepTs[last]) {
+            if (stepAt[i] >= stepAt[last]) {
                 last = i;
             }
         }
@@ -234,9 +263,9 @@ public class TxnState {
         for (int i = 0; i < stepCount(); i++) {
             if (i != openingStep
                     && stepHas(i, STEP_DONE_MONITOR | STEP_DONE_COMMITTED)
-                    && stepTs[i] <= ts
-                    && stepTs[i] > anchor) {
-                anchor = stepTs[i];
+                    && stepTime(i) <= ts
+                    && stepTime(i) > anchor) {
+                anchor = stepTime(i);
             }
         }
         return anchor;
