@@ -18,8 +18,8 @@ import io.txinsight.job.records.View;
  * of the open's attributes only what the statistics need at the close is kept (account, merchant
  * and category are not: active accounts are counted when the open is read). Which step events were seen in which view
  * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
- * {@link #flags}, for the others in words after the step times in {@link #stepAt}. Step times are
- * ints, ms from {@link #startTs}: half of a long, which paid for the amount (see {@link #stepAt}).
+ * {@link #flags}, for the others in words after the step times in {@link #stepTs}. Step times are
+ * ints, ms from {@link #startTs}: half of a long, which paid for the amount (see {@link #stepTs}).
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
  * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
@@ -90,7 +90,7 @@ public class TxnState {
      * beyond {@link #FLAG_STEPS}. Ints reach 24 days either side of the start: a step further
      * away (only a producer's broken clock puts one there) is remembered at that limit.
      */
-    public int[] stepAt;
+    public int[] stepTs;
 
     public TxnState() {}
 
@@ -178,27 +178,27 @@ public class TxnState {
         }
         int[] times = new int[n + 1 + bitWords(n + 1)];
         if (n > 0) {
-            System.arraycopy(stepAt, 0, times, 0, n);
-            System.arraycopy(stepAt, n, times, n + 1, bitWords(n));
+            System.arraycopy(stepTs, 0, times, 0, n);
+            System.arraycopy(stepTs, n, times, n + 1, bitWords(n));
         }
         steps = names.shareSteps(steps, step);
-        stepAt = times;
+        stepTs = times;
         return n;
     }
 
     /** Event time of step {@code i}'s latest event. */
     long stepTime(int i) {
-        return startTs + stepAt[i];
+        return startTs + stepTs[i];
     }
 
     void setStepTime(int i, long ts) {
-        stepAt[i] = offset(ts, startTs);
+        stepTs[i] = offset(ts, startTs);
     }
 
     /** Moves {@link #startTs}, keeping the step times where they are. */
     void moveStart(long ts) {
         for (int i = 0; i < stepCount(); i++) {
-            stepAt[i] = offset(stepTime(i), ts);
+            stepTs[i] = offset(stepTime(i), ts);
         }
         startTs = ts;
     }
@@ -227,7 +227,7 @@ public class TxnState {
             flags |= bit << (FLAG_STEPS_SHIFT + i * BITS_PER_STEP);
         } else {
             int j = i - FLAG_STEPS;
-            stepAt[stepCount() + j / STEPS_PER_WORD] |= bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
+            stepTs[stepCount() + j / STEPS_PER_WORD] |= bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
         }
     }
 
@@ -236,7 +236,7 @@ public class TxnState {
             return (flags >>> (FLAG_STEPS_SHIFT + i * BITS_PER_STEP)) & STEP_MASK;
         }
         int j = i - FLAG_STEPS;
-        return (stepAt[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
+        return (stepTs[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
     }
 
     /** The step whose latest event is the latest: what the transaction was doing last. */
@@ -247,7 +247,7 @@ public class TxnState {
         }
         int last = 0;
         for (int i = 1; i < n; i++) {
-            if (stepAt[i] >= stepAt[last]) {
+            if (stepTs[i] >= stepTs[last]) {
                 last = i;
             }
         }
