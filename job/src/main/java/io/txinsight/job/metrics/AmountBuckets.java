@@ -29,7 +29,7 @@ public final class AmountBuckets {
     };
 
     /** The {@code le} label values. */
-    public static final String[] LE = leValues();
+    public static final String[] LE = LatencyBuckets.leValues(BOUNDS);
 
     private final long[] perBucket = new long[BOUNDS.length + 1];
     private long count;
@@ -37,10 +37,7 @@ public final class AmountBuckets {
 
     /** Registers the bucket, count and sum of {@code name} under {@code labelled}, {@code le} last. */
     public AmountBuckets(MetricGroup labelled, String name) {
-        for (int i = 0; i < LE.length; i++) {
-            int upTo = i;
-            labelled.addGroup(LatencyBuckets.LE_KEY, LE[i]).counter(name + "_bucket", new ComputedCounter(() -> cumulative(upTo)));
-        }
+        LatencyBuckets.registerBuckets(labelled, name, LE, perBucket);
         labelled.counter(name + "_count", new ComputedCounter(() -> count));
         labelled.gauge(name + "_sum", (Gauge<Double>) () -> sum);
     }
@@ -56,11 +53,7 @@ public final class AmountBuckets {
 
     /** Amounts at or below the bound of bucket {@code i}. */
     long cumulative(int i) {
-        long c = 0;
-        for (int b = 0; b <= i; b++) {
-            c += perBucket[b];
-        }
-        return c;
+        return LatencyBuckets.cumulative(perBucket, i);
     }
 
     static int bucketOf(double amount) {
@@ -72,14 +65,5 @@ public final class AmountBuckets {
             }
         }
         return BOUNDS.length;
-    }
-
-    private static String[] leValues() {
-        String[] le = new String[BOUNDS.length + 1];
-        for (int i = 0; i < BOUNDS.length; i++) {
-            le[i] = Long.toString(BOUNDS[i]);
-        }
-        le[BOUNDS.length] = "+Inf";
-        return le;
     }
 }

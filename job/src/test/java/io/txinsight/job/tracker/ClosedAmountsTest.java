@@ -4,6 +4,7 @@ import static io.txinsight.events.CloseStatus.FAILED;
 import static io.txinsight.events.CloseStatus.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.ViewEvent;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,7 @@ class ClosedAmountsTest {
     @Test
     void aFailedCloseCountsToo() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
-            ViewEvent open = fx.open("t1", 1_000, "withdrawal", "40", "GBP");
-            ViewEvent close = fx.close("t1", 2_000, FAILED);
-            fx.monitor(open, close);
-            fx.committed(open, close);
-            fx.clock(2_000);
+            closeInBothViews(fx, fx.open("t1", 1_000, "withdrawal", "40", "GBP"), FAILED);
 
             assertThat(fx.metrics().amounts).containsExactly("withdrawal GBP 40.0");
             fx.assertNothingLeft();
@@ -64,11 +61,7 @@ class ClosedAmountsTest {
     @Test
     void anOpenWithoutAmountCountsNoAmount() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
-            ViewEvent open = fx.open("t1", 1_000, "payment", null, "EUR");
-            ViewEvent close = fx.close("t1", 2_000, SUCCESS);
-            fx.monitor(open, close);
-            fx.committed(open, close);
-            fx.clock(2_000);
+            closeInBothViews(fx, fx.open("t1", 1_000, "payment", null, "EUR"), SUCCESS);
 
             assertThat(fx.metrics().count("closed:success")).isEqualTo(1);
             assertThat(fx.metrics().amounts).isEmpty();
@@ -79,11 +72,7 @@ class ClosedAmountsTest {
     @Test
     void anAmountWithoutCurrencyIsCountedUnderNoCurrency() throws Exception {
         try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
-            ViewEvent open = fx.open("t1", 1_000, "payment", "10", null);
-            ViewEvent close = fx.close("t1", 2_000, SUCCESS);
-            fx.monitor(open, close);
-            fx.committed(open, close);
-            fx.clock(2_000);
+            closeInBothViews(fx, fx.open("t1", 1_000, "payment", "10", null), SUCCESS);
 
             assertThat(fx.metrics().amounts).containsExactly("payment null 10.0");
             fx.assertNothingLeft();
@@ -107,5 +96,13 @@ class ClosedAmountsTest {
             assertThat(fx.metrics().amounts).isEmpty();
             fx.assertNothingLeft();
         }
+    }
+
+    /** The open, then its close at 2,000 with {@code status}, in both views; the clock passes the close. */
+    private static void closeInBothViews(TrackerFixture fx, ViewEvent open, CloseStatus status) throws Exception {
+        ViewEvent close = fx.close(open.txnId, 2_000, status);
+        fx.monitor(open, close);
+        fx.committed(open, close);
+        fx.clock(2_000);
     }
 }

@@ -30,17 +30,19 @@ public final class NamePool {
     }
 
     String share(String name) {
-        if (name == null) {
-            return null;
-        }
-        String shared = names.get(name);
+        return name == null ? null : intern(names, name);
+    }
+
+    /** The instance of {@code key} already pooled, else {@code key} (pooled while there is room). */
+    private <T> T intern(Map<T, T> pool, T key) {
+        T shared = pool.get(key);
         if (shared != null) {
             return shared;
         }
-        if (names.size() < capacity) {
-            names.put(name, name);
+        if (pool.size() < capacity) {
+            pool.put(key, key);
         }
-        return name;
+        return key;
     }
 
     /**
@@ -67,15 +69,7 @@ public final class NamePool {
         if (txnType == null && currency == null) {
             return null;
         }
-        TxnKind key = new TxnKind(share(txnType), share(currency));
-        TxnKind shared = kinds.get(key);
-        if (shared != null) {
-            return shared;
-        }
-        if (kinds.size() < capacity) {
-            kinds.put(key, key);
-        }
-        return key;
+        return intern(kinds, new TxnKind(share(txnType), share(currency)));
     }
 
     int size() {
