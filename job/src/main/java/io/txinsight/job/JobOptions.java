@@ -130,6 +130,11 @@ public final class JobOptions {
             description = "How far event times may run out of order; the monitor clock trails the newest event by this much.")
     private long outOfOrdernessMs;
 
+    @Option(names = "--max-clock-skew", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How far ahead of the job's clock an event may be dated. A later one is dead-lettered "
+                    + "(reason FUTURE_TIMESTAMP) and moves no clock or gauge; events from the past are always valid.")
+    private long maxClockSkewMs;
+
     @Option(names = "--idle-advance-after", paramLabel = "<duration>",
             converter = DurationConverter.class,
             description = "After this much silence on a partition, the monitor clock advances with the wall clock "
@@ -141,6 +146,12 @@ public final class JobOptions {
             description = "A transaction with no event for this long leaves the job's state with an expired outcome. "
                     + "Must exceed every stuck timeout.")
     private long retentionMs;
+
+    @Option(names = "--duplicate-horizon", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How long after a Closed outcome a copy of the transaction's events still counts as a duplicate "
+                    + "(an event dated after the close is a new life of the txn_id). Memory: about 150 bytes per id "
+                    + "closed within it.")
+    private long duplicateHorizonMs;
 
     @Option(names = "--outlier-factor", paramLabel = "<x>",
             description = "A closed transaction slower than this many times the running median of its type is an outlier.")
@@ -274,6 +285,7 @@ public final class JobOptions {
         sloByTypeMs.forEach((t, ms) -> require(ms > 0, SLO_OF + t, "must be positive"));
         require(abortRecheckMs > 0, "--abort-recheck", "must be positive");
         require(idleAdvanceAfterMs > 0, "--idle-advance-after", "must be positive");
+        require(duplicateHorizonMs >= 0, "--duplicate-horizon", "must not be negative");
         long longestStuck = stuckTimeoutByTypeMs.values().stream().mapToLong(Long::longValue).max().orElse(0);
         longestStuck = Math.max(longestStuck, stuckTimeoutMs);
         require(retentionMs > longestStuck, "--retention",
@@ -287,7 +299,7 @@ public final class JobOptions {
 
     private JobConfig.Input input() {
         return new JobConfig.Input(topicPattern == null ? topics : List.of(), topicPattern, monitorGroupId,
-                committedGroupId, startingOffsets, false);
+                committedGroupId, startingOffsets, false, maxClockSkewMs);
     }
 
     /** Options the job has no flag for keep their defaults. */
@@ -298,6 +310,7 @@ public final class JobOptions {
                 .withAbortGraceMs(abortGraceMs)
                 .withAbortRecheckMs(abortRecheckMs)
                 .withRetentionMs(retentionMs)
+                .withDuplicateHorizonMs(duplicateHorizonMs)
                 .withOutlierFactor(outlierFactor)
                 .withOutlierWarmup(outlierWarmup)
                 .withSloByTypeMs(durations(SLO_OF, sloByType));
@@ -379,8 +392,10 @@ public final class JobOptions {
                 case "--abort-grace" -> Durations.format(t.abortGraceMs());
                 case "--abort-recheck" -> Durations.format(t.abortRecheckMs());
                 case "--out-of-orderness" -> Durations.format(d.outOfOrdernessMs());
+                case "--max-clock-skew" -> Durations.format(d.input().maxClockSkewMs());
                 case "--idle-advance-after" -> Durations.format(d.idleAdvanceAfterMs());
                 case "--retention" -> Durations.format(t.retentionMs());
+                case "--duplicate-horizon" -> Durations.format(t.duplicateHorizonMs());
                 case "--outlier-factor" -> String.valueOf(t.outlierFactor());
                 case "--outlier-warmup" -> String.valueOf(t.outlierWarmup());
                 case "--outcomes-topic" -> d.outputs().outcomesTopic();
