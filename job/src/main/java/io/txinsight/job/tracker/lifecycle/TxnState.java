@@ -15,11 +15,13 @@ import io.txinsight.job.records.View;
  * names and their sequences shared through {@link NamePool}, and no copy of the {@code txn_id}
  * (the state backend already keys the entry by it). The type and the currency share one
  * reference ({@link TxnKind}, pooled), and the open's amount is one long ({@link PackedAmount}):
- * of the open's attributes only what the statistics need at the close is kept (account, merchant
- * and category are not: active accounts are counted when the open is read). Which step events were seen in which view
- * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
- * {@link #flags}, for the others in words after the step times in {@link #stepTs}. Step times are
- * ints, ms from {@link #startTs}: half of a long, which paid for the amount (see {@link #stepTs}).
+ * of the open's attributes only what the statistics need at the close is kept (not the account,
+ * merchant or category: active accounts are counted when the open is read). Step times are ints,
+ * ms from {@link #startTs}: from two steps on, the array shrinks by at least the 8 bytes the
+ * amount costs (the usual transaction has several steps). Which step
+ * events were seen in which view takes 4 bits per step: for the first {@link #FLAG_STEPS} steps
+ * in the spare high bits of {@link #flags}, for the others in words after the step times in
+ * {@link #stepTs}.
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
  * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
