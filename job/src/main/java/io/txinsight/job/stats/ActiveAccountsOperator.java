@@ -39,8 +39,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * minute, the compact serialized sketch), at most 31 entries of 4 KB.
  *
  * <p><b>Gauges.</b> The reporter reads gauges from its own thread while sketches are not
- * thread-safe, so the estimates are computed on the task thread, at most once per {@link
- * #REFRESH_MS} of processing time and whenever the clock enters a new minute, and the gauges
+ * thread-safe, so the estimates are computed on the task thread, when opens were counted since
+ * the last time and a watermark comes (Flink emits them a few times a second) or {@link
+ * #REFRESH_MS} of processing time passed, and whenever the clock enters a new minute; the gauges
  * read the last values.
  */
 public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
@@ -124,7 +125,7 @@ public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
         }
         latestOpenMs = Math.max(latestOpenMs, e.ts);
         changed |= sketches.add(e.ts, e.account, clockMs);
-        refreshIfDue();
+        refreshIfDue(false);
     }
 
     @Override
@@ -133,7 +134,7 @@ public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
             clockMs = mark.getTimestamp();
             sketches.advanceTo(clockMs);
         }
-        refreshIfDue();
+        refreshIfDue(true);
         super.processWatermark(mark);
     }
 
@@ -143,14 +144,19 @@ public final class ActiveAccountsOperator extends AbstractStreamOperator<Void>
         checkpointed.update(sketches.encode());
     }
 
-    private void refreshIfDue() {
+    /**
+     * Recomputes the estimates if the clock entered a new minute, or if opens were counted since
+     * and either a watermark came ({@code onWatermark}: a few times a second at most) or {@link
+     * #REFRESH_MS} passed.
+     */
+    private void refreshIfDue(boolean onWatermark) {
         long now = now();
         if (now == Long.MIN_VALUE) {
             return;
         }
         long minute = Math.floorDiv(now, MinuteSketches.MINUTE_MS);
         long wall = getProcessingTimeService().getCurrentProcessingTime();
-        if (minute != refreshedMinute || (changed && wall - refreshedAtMs >= REFRESH_MS)) {
+        if (minute != refreshedMinute || (changed && (onWatermark || wall - refreshedAtMs >= REFRESH_MS))) {
             refresh(now);
             refreshedMinute = minute;
             refreshedAtMs = wall;

@@ -58,10 +58,14 @@ public final class MinuteSketches {
         return true;
     }
 
-    /** Drops the minutes no window reaches any more. */
+    /**
+     * Drops the minutes no window reaches any more, and any too far ahead of the clock (counted
+     * before the first clock, which is when no such bound could apply yet).
+     */
     public void advanceTo(long clockMs) {
         long now = Math.floorDiv(clockMs, MINUTE_MS);
         byMinute.headMap(now - HORIZON_MINUTES).clear();
+        byMinute.tailMap(now + FUTURE_MINUTES, false).clear();
     }
 
     /**

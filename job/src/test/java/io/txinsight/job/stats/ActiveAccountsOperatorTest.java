@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.txinsight.events.EventType;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
+import io.txinsight.simulator.Presets;
+import io.txinsight.simulator.SimulationParams;
+import io.txinsight.simulator.Workload;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -64,6 +68,63 @@ class ActiveAccountsOperatorTest {
                 100 * worst, 100 * MinuteSketches.BOUND_3_SIGMA);
     }
 
+    /**
+     * The simulator's velocity preset (bursts from one account) stretched over 20 minutes of event
+     * time, its opens decoded as the job decodes them, in publish order (so out of order and with
+     * the aborted ones): at every minute boundary each window is within the bound of the exact
+     * count of the same minutes.
+     */
+    @Test
+    void theSimulatorsVelocityScenarioIsCountedWithinTheBound() throws Exception {
+        SimulationParams params = Presets.named("velocity").toBuilder()
+                .count(24_000).durationMs(20 * MINUTE).accounts(20_000).build();
+        List<ViewEvent> opens = new ArrayList<>();
+        new Workload(params).run(r -> {
+            if (r.event() != null && r.event().eventType() == EventType.TRANSACTION_OPEN) {
+                opens.add(ViewEvent.of(View.MONITOR, r.event(), r.topic(), 0, opens.size(), r.atMs()));
+            }
+        }, null);
+        ActiveAccountsOperator op = new ActiveAccountsOperator();
+        TreeMap<Long, Set<String>> exact = new TreeMap<>();
+        int checked = 0;
+        double worst = 0;
+        try (OneInputStreamOperatorTestHarness<ViewEvent, Void> h = new OneInputStreamOperatorTestHarness<>(op)) {
+            h.open();
+            long nextMinute = Long.MIN_VALUE;
+            for (ViewEvent e : opens) {
+                long minute = Math.floorDiv(e.ts, MINUTE);
+                if (nextMinute != Long.MIN_VALUE && minute > nextMinute) {
+                    // a watermark at each new minute, as the monitor view's would pass it
+                    h.processWatermark(new Watermark(nextMinute * MINUTE));
+                    worst = Math.max(worst, assertWithinBound(op, exact, nextMinute * MINUTE));
+                    checked += ActiveAccountsOperator.WINDOW_MINUTES.length;
+                }
+                nextMinute = Math.max(nextMinute, minute);
+                h.processElement(new StreamRecord<>(e, e.ts));
+                if (e.account != null) {
+                    exact.computeIfAbsent(minute, k -> new HashSet<>()).add(e.account);
+                }
+            }
+        }
+        assertThat(checked).as("windows compared").isGreaterThanOrEqualTo(3 * 15);
+        System.out.printf("active accounts, velocity scenario: %d windows, worst relative error %.2f%% (bound %.2f%%)%n",
+                checked, 100 * worst, 100 * MinuteSketches.BOUND_3_SIGMA);
+    }
+
+    /** Asserts every window at {@code clock}; returns the worst relative error. */
+    private static double assertWithinBound(ActiveAccountsOperator op, TreeMap<Long, Set<String>> exact, long clock) {
+        List<Long> shown = op.estimates();
+        double worst = 0;
+        for (int w = 0; w < ActiveAccountsOperator.WINDOW_MINUTES.length; w++) {
+            long truth = exactCount(exact, clock, ActiveAccountsOperator.WINDOW_MINUTES[w]);
+            assertThat(Math.abs(shown.get(w) - truth))
+                    .as("clock %d, window %s: shown %d, exact %d", clock, ActiveAccountsOperator.WINDOW_LABELS[w], shown.get(w), truth)
+                    .isLessThanOrEqualTo((long) Math.ceil(MinuteSketches.BOUND_3_SIGMA * truth));
+            worst = Math.max(worst, Math.abs(shown.get(w) - truth) / (double) truth);
+        }
+        return worst;
+    }
+
     @Test
     void theSketchesSurviveASnapshotAndRestore() throws Exception {
         OperatorSubtaskState snapshot;
@@ -102,6 +163,8 @@ class ActiveAccountsOperatorTest {
         ActiveAccountsOperator op = new ActiveAccountsOperator();
         try (OneInputStreamOperatorTestHarness<ViewEvent, Void> h = new OneInputStreamOperatorTestHarness<>(op)) {
             h.open();
+            // before the first watermark nothing bounds time: a far-future open is held until it comes
+            h.processElement(new StreamRecord<>(open("acc-early-future", T0 + 365L * 24 * 60 * MINUTE), T0));
             for (int m = 0; m < 60; m++) {
                 long ts = T0 + m * MINUTE;
                 h.processElement(new StreamRecord<>(open("acc-" + m, ts), ts));
