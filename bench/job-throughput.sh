@@ -26,7 +26,7 @@ fi
 CLASSPATH_TEST="job/target/test-classes:job/target/classes:$(cat "$CP_FILE")"
 rm -f "$CP_FILE" "$BUILD_LOG"
 
-exec java -Xmx4g \
+exec java -Xmx4g --add-modules=jdk.incubator.foreign \
   --add-opens=java.base/java.lang=ALL-UNNAMED \
   --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \

@@ -5,7 +5,8 @@
 # does, build included (with MAVEN_OPTS=-Dmaven.repo.local=<empty dir> that is a fresh machine), and
 # waits up to 10 minutes for the job to start; otherwise the build happens first and is not timed.
 # During the run the Flink web UI answers on :8081 (/overview) and the Prometheus endpoint on :9249
-# shows txinsights series; the live summary reaches non-zero closed, aborted and stuck counts; the
+# shows txinsights series; the live summary reaches non-zero closed, aborted and stuck counts, active
+# accounts and closed amounts; the
 # run ends with the validation table and the validation passes; afterwards no process, port or temporary directory is left.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
 set -uo pipefail
@@ -63,6 +64,8 @@ nonzero() { grep -Eq "$1 [1-9][0-9,]*" <<<"$last"; }
 check "the live summary shows closed transactions" nonzero "closed"
 check "the live summary shows aborted transactions" nonzero "aborted"
 check "the live summary shows stuck transactions" nonzero "stuck"
+check "the live summary shows active accounts" nonzero "active accounts 1m/5m/15m"
+check "the live summary shows closed amounts by currency" nonzero "closed amount [A-Z]{3}"
 check "the run ends with the validation table" grep -q "What the job concluded, against the scenario's truth" "$log"
 check "the demo's validation passes (every transaction has its expected verdict)" grep -q "Validation PASSED" "$log"
 check "no demo process is left" bash -c "! kill -0 $pid 2>/dev/null"

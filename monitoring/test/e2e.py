@@ -57,11 +57,15 @@ COUNTERS = {
     "aborted": {"txn_type"}, "stuck": {"txn_type"}, "recovered": {"txn_type"}, "expired": {"txn_type"},
     "outliers": {"txn_type"}, "events": {"view", "event_type"}, "malformed": {"view", "reason"},
     "late": {"view"}, "duplicates": {"view"}, "dead_lettered": set(),
+    "open_attribute_problems": {"attribute", "reason"},
 }
 GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "oldest_open_age_ms", "committed_view_lag_ms"]
+# Gauges with labels of their own.
+LABELLED_GAUGES = {"active_accounts": {"window"}}
 DISTRIBUTIONS = {
     "duration_ms": {"txn_type"}, "tentative_duration_ms": {"txn_type"}, "commit_latency_ms": {"txn_type"},
     "step_duration_ms": {"txn_type", "step"}, "inter_step_gap_ms": {"txn_type"},
+    "amount": {"txn_type", "currency"},
 }
 DROPPED = {"job_id", "task_id", "task_attempt_id", "task_attempt_num", "tm_id", "operator_id"}
 KEPT = {"job_name", "subtask_index"}
@@ -70,6 +74,7 @@ KEPT = {"job_name", "subtask_index"}
 def documented_series():
     out = {f"txinsights_{n}": labels for n, labels in COUNTERS.items()}
     out.update({f"txinsights_{n}": set() for n in GAUGES})
+    out.update({f"txinsights_{n}": labels for n, labels in LABELLED_GAUGES.items()})
     for n, labels in DISTRIBUTIONS.items():
         out[f"txinsights_{n}_bucket"] = labels | {"le"}
         out[f"txinsights_{n}_count"] = labels

@@ -33,6 +33,8 @@ from urllib.parse import parse_qs, urlparse
 
 OPERATOR_PREFIX = "flink_taskmanager_job_task_operator_txinsights_"
 BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000]
+# The amounts' bounds (job/.../metrics/AmountBuckets.java): the 1-2-5 series of coins and notes.
+AMOUNT_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]
 EVENT_TYPES = ["transaction_open", "step_open", "step_done", "transaction_close"]
 VIEWS = ["monitor", "committed"]
 
@@ -41,17 +43,23 @@ JOB_NAME = "txinsight"
 HOST = "localhost"
 TM_ID = "localhost:40231_6f1e2d"
 
-# transaction type -> per-tick opens per subtask, median duration ms, steps
+# transaction type -> per-tick opens per subtask, median duration ms, steps, currencies, median amount
 TYPES = {
-    "payment": {"per_tick": 12, "median_ms": 300.0, "steps": ["validate", "reserve_funds", "capture"]},
-    "refund": {"per_tick": 4, "median_ms": 900.0, "steps": ["validate", "refund"]},
+    "payment": {"per_tick": 12, "median_ms": 300.0, "steps": ["validate", "reserve_funds", "capture"],
+                "currencies": ["EUR", "USD"], "median_amount": 40.0},
+    "refund": {"per_tick": 4, "median_ms": 900.0, "steps": ["validate", "refund"],
+               "currencies": ["EUR"], "median_amount": 25.0},
 }
+# The active accounts: one subtask of their own operator, a gauge per window.
+ACCOUNTS_OPERATOR = "Active accounts (1m, 5m, 15m)"
+ACCOUNT_WINDOWS = {"1m": 300, "5m": 1200, "15m": 3000}
 
 # Flink tasks (operator chains) of the job: task name -> operator names
 TASKS = {
     "Source: monitor": ["Source: monitor", "DecodeMonitor"],
     "Source: committed": ["Source: committed", "DecodeCommitted"],
     "TransactionTracker -> Sink: outcomes": ["TransactionTracker", "Sink: outcomes"],
+    ACCOUNTS_OPERATOR: [ACCOUNTS_OPERATOR],
 }
 TRACKER_TASK = "TransactionTracker -> Sink: outcomes"
 
@@ -150,9 +158,9 @@ class FlinkJob:
         self.registry.set(self._raw(name, []), self._tracker(subtask), value,
                           "taskmanager_job_task_operator_txinsights")
 
-    def _observe(self, subtask, name, keys, own, values):
+    def _observe(self, subtask, name, keys, own, values, bounds=BUCKETS):
         """A distribution as cumulative bucket counters: <name>_bucket per le, _count, _sum."""
-        for le in BUCKETS + [math.inf]:
+        for le in bounds + [math.inf]:
             n = sum(1 for v in values if v <= le)
             le_label = "+Inf" if le == math.inf else str(le)
             self._count(subtask, name + "_bucket", keys + ["le"], n, **own, le=le_label)
@@ -171,6 +179,9 @@ class FlinkJob:
                     self._observe(s, name, ["txn_type"], {"txn_type": t}, [])
                 for step in spec["steps"]:
                     self._observe(s, "step_duration_ms", ["txn_type", "step"], {"txn_type": t, "step": step}, [])
+                for c in spec["currencies"]:
+                    self._observe(s, "amount", ["txn_type", "currency"], {"txn_type": t, "currency": c}, [],
+                                  AMOUNT_BUCKETS)
             for view in VIEWS:
                 for et in EVENT_TYPES:
                     self._count(s, "events", ["view", "event_type"], 0, view=view, event_type=et)
@@ -179,6 +190,10 @@ class FlinkJob:
                 self._count(s, "late", ["view"], 0, view=view)
                 self._count(s, "duplicates", ["view"], 0, view=view)
             self._count(s, "dead_lettered", [], 0)
+            for attribute in ("account", "amount", "currency", "merchant", "category"):
+                for reason in ("missing", "wrong_type"):
+                    self._count(s, "open_attribute_problems", ["attribute", "reason"], 0,
+                                attribute=attribute, reason=reason)
         self._flink_metrics()
         self._gauges()
 
@@ -212,6 +227,11 @@ class FlinkJob:
                 for step in spec["steps"]:
                     self._observe(s, "step_duration_ms", ["txn_type", "step"], {"txn_type": t, "step": step},
                                   [self._lognormal(spec["median_ms"] / (len(spec["steps"]) + 1)) for _ in range(opened)])
+                for i, c in enumerate(spec["currencies"]):
+                    share = closed // len(spec["currencies"]) + (1 if i < closed % len(spec["currencies"]) else 0)
+                    self._observe(s, "amount", ["txn_type", "currency"], {"txn_type": t, "currency": c},
+                                  [round(self._lognormal(spec["median_amount"]), 2) for _ in range(share)],
+                                  AMOUNT_BUCKETS)
                 steps = opened * len(spec["steps"])
                 for view, share in (("monitor", 1.0), ("committed", 0.97)):
                     for et, n in (("transaction_open", opened), ("step_open", steps), ("step_done", steps),
@@ -239,6 +259,11 @@ class FlinkJob:
             self._gauge(s, "oldest_open_age_ms", 2500 + rng.randint(0, 1500))
             lag = self.settings["lag_ms"] if s == 1 and self.settings["lag_ms"] else 200 + rng.randint(0, 700)
             self._gauge(s, "committed_view_lag_ms", lag)
+        accounts = self._operator_labels(ACCOUNTS_OPERATOR, ACCOUNTS_OPERATOR, 0)
+        for window, typical in ACCOUNT_WINDOWS.items():
+            self.registry.set(self._raw("active_accounts", ["window"]), {**accounts, "window": window},
+                              typical + rng.randint(-typical // 10, typical // 10),
+                              "taskmanager_job_task_operator_txinsights_window")
 
     # ------------------------------------------------------------------ Flink's own metrics
     def _flink_metrics(self):

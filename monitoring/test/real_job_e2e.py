@@ -12,6 +12,8 @@
      Overview panel returns data.
   4. Waits until the job's stuck transactions fire TxinsightsTransactionsStuck in Prometheus, and
      until the alert is in Alertmanager (/api/v2/alerts) and notified to the team webhook.
+     Waits until the job's amounts (by currency) and active accounts (every window) are in
+     Prometheus through the recording rules.
      Waits until the job's outliers fire TxinsightsOutlierRateHigh in Prometheus, its threshold
      lowered to 1% and its "for" to 2 s in the test's copy (the demo's outliers are about 4%).
   5. Stops the demo (SIGTERM to its process group, as Ctrl-C would), Prometheus and Alertmanager
@@ -259,6 +261,26 @@ def main(argv=None):
             return ", ".join(f"{a['labels']['txn_type']} {float(a['value']):.1%}" for a in alerts)
         run.check(f"the job's outliers fire {OUTLIER_ALERT} in Prometheus (at {OUTLIER_TEST_THRESHOLD}, for 2s)",
                   outliers_fire)
+
+        # The statistics of issue 17: amounts by type and currency, active accounts by window.
+        def money_and_accounts():
+            def present():
+                amounts = prom.get("/api/v1/series", {"match[]": 'txinsights_amount_sum'})
+                accounts = prom.get("/api/v1/query", {"query": "txinsights:active_accounts:max > 0"})["result"]
+                windows = {r["metric"].get("window") for r in accounts}
+                if amounts and all(a.get("currency") for a in amounts) and windows == {"1m", "5m", "15m"}:
+                    return amounts, accounts
+                return None
+            amounts, accounts = e2e.wait_for("amounts by currency and active accounts in every window",
+                                             present, args.timeout, watched)
+            money = prom.get("/api/v1/query", {"query": "sum by (currency) (txinsights:amount:rate5m) > 0"})["result"]
+            if not money:
+                raise AssertionError("txinsights:amount:rate5m has no non-zero currency")
+            shown = ", ".join(f'{r["metric"]["window"]}={float(r["value"][1]):.0f}'
+                              for r in sorted(accounts, key=lambda r: r["metric"]["window"]))
+            return (f"{len(amounts)} amount series ({', '.join(sorted({r['metric']['currency'] for r in money}))}); "
+                    f"active accounts {shown}")
+        run.check("the real job's amounts by currency and active accounts reach Prometheus", money_and_accounts)
 
         # Last, when every kind of event (stuck ones too) has occurred and its series exist.
         def relabeled():

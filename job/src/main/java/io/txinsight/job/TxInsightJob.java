@@ -16,6 +16,7 @@ import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
 import io.txinsight.job.sources.WallClock;
+import io.txinsight.job.stats.ActiveAccountsOperator;
 import io.txinsight.job.tracker.TransactionTracker;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -33,6 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                     (watermarks)        └─► dead letters ─► dead-letter sink
  *                                                        ├─► tracker ─────┤
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
+ *
+ *  monitor events ─► opens with an account ─► active accounts (one subtask, sketches; gauges only)
  * </pre>
  *
  * With a ledger ({@link #writingLedger}) the outcomes and alerts also go to PostgreSQL, and so do
@@ -137,6 +140,8 @@ public class TxInsightJob {
 
         SingleOutputStreamOperator<Outcome> tracked =
                 TransactionTracker.track(monitorEvents, committedEvents, config.tracker(), FlinkTrackerMetrics.factory());
+
+        ActiveAccountsOperator.count(monitorEvents);
 
         tracked.sinkTo(outcomes).uid(OUTCOMES_SINK_UID).name("Outcomes");
         tracked.getSideOutput(TransactionTracker.ALERTS).sinkTo(alerts).uid(ALERTS_SINK_UID).name("Stuck alerts");

@@ -1,6 +1,9 @@
 package io.txinsight.sandbox;
 
 import static io.txinsight.job.metrics.MetricNames.ABORTED;
+import static io.txinsight.job.metrics.MetricNames.ACTIVE_ACCOUNTS;
+import static io.txinsight.job.metrics.MetricNames.AMOUNT;
+import static io.txinsight.job.metrics.MetricNames.CURRENCY;
 import static io.txinsight.job.metrics.MetricNames.CLOSED;
 import static io.txinsight.job.metrics.MetricNames.COMMITTED_VIEW_LAG_MS;
 import static io.txinsight.job.metrics.MetricNames.DURATION;
@@ -15,6 +18,7 @@ import static io.txinsight.job.metrics.MetricNames.STUCK;
 import static io.txinsight.job.metrics.MetricNames.STUCK_NOW;
 import static io.txinsight.job.metrics.MetricNames.TENTATIVELY_CLOSED_NOW;
 import static io.txinsight.job.metrics.MetricNames.VIEW;
+import static io.txinsight.job.metrics.MetricNames.WINDOW;
 
 import io.txinsight.events.CloseStatus;
 import io.txinsight.job.records.View;
@@ -24,12 +28,17 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The compact line the sandbox prints every few seconds, read from the job's own Prometheus
  * endpoint: exactly what an operator's Prometheus would see.
  */
 final class LiveSummary {
+
+    private static final int CURRENCIES_SHOWN = 3;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI endpoint;
@@ -77,7 +86,8 @@ final class LiveSummary {
         double p99 = page.quantile(series(DURATION) + "_bucket", 0.99);
         return String.format(
                 "%s  events/s %s | open %,.0f | tentatively closed %,.0f | closed %,.0f (failed %,.0f) | aborted %,.0f"
-                        + " | stuck %,.0f (now %,.0f) | p99 duration %s | committed-view lag %s | malformed %,.0f",
+                        + " | stuck %,.0f (now %,.0f) | p99 duration %s | committed-view lag %s | malformed %,.0f"
+                        + " | active accounts 1m/5m/15m %s | closed amount %s",
                 time(),
                 eventsPerSecond,
                 page.sum(series(OPEN_NOW)),
@@ -89,7 +99,28 @@ final class LiveSummary {
                 page.sum(series(STUCK_NOW)),
                 Double.isNaN(p99) ? "-" : millis(p99),
                 millis(page.max(series(COMMITTED_VIEW_LAG_MS))),
-                page.sum(series(MALFORMED))) + unreachable(page);
+                page.sum(series(MALFORMED)),
+                activeAccounts(page),
+                amounts(page)) + unreachable(page);
+    }
+
+    private static String activeAccounts(MetricsPage page) {
+        return List.of("1m", "5m", "15m").stream()
+                .map(w -> String.format("%,.0f", page.sum(series(ACTIVE_ACCOUNTS), s -> w.equals(s.labels().get(WINDOW)))))
+                .collect(Collectors.joining("/"));
+    }
+
+    /** The closed amounts of the largest {@value #CURRENCIES_SHOWN} currencies, in their major unit. */
+    private static String amounts(MetricsPage page) {
+        List<Map.Entry<String, Double>> byCurrency = page.sumBy(series(AMOUNT) + "_sum", CURRENCY);
+        if (byCurrency.isEmpty()) {
+            return "-";
+        }
+        String shown = byCurrency.stream().limit(CURRENCIES_SHOWN)
+                .map(e -> String.format("%s %,.0f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        int more = byCurrency.size() - CURRENCIES_SHOWN;
+        return more > 0 ? shown + " (+" + more + ")" : shown;
     }
 
     /**

@@ -133,6 +133,19 @@ final class MetricsPage {
         return total;
     }
 
+    /** The sums of {@code name} by the value of label {@code key}, largest first. */
+    List<Map.Entry<String, Double>> sumBy(String name, String key) {
+        Map<String, Double> by = new LinkedHashMap<>();
+        for (Sample s : samples) {
+            if (s.name().equals(name) && s.labels().containsKey(key)) {
+                by.merge(s.labels().get(key), s.value(), Double::sum);
+            }
+        }
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(by.entrySet());
+        sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        return sorted;
+    }
+
     double max(String name) {
         double max = 0;
         for (Sample s : samples) {

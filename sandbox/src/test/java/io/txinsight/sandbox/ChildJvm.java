@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 final class ChildJvm implements AutoCloseable {
 
     static final List<String> JAVA17_OPENS = List.of(
+            "--add-modules=jdk.incubator.foreign",
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--add-opens=java.base/java.util=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",

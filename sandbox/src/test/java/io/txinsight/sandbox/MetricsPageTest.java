@@ -14,6 +14,8 @@ class MetricsPageTest {
         assertThat(MetricsPage.documentedName(P + "txn_type_le_duration_ms_bucket")).isEqualTo("txinsights_duration_ms_bucket");
         assertThat(MetricsPage.documentedName(P + "txn_type_status_closed")).isEqualTo("txinsights_closed");
         assertThat(MetricsPage.documentedName(P + "open_now")).isEqualTo("txinsights_open_now");
+        assertThat(MetricsPage.documentedName(P + "txn_type_currency_le_amount_bucket")).isEqualTo("txinsights_amount_bucket");
+        assertThat(MetricsPage.documentedName(P + "window_active_accounts")).isEqualTo("txinsights_active_accounts");
     }
 
     @Test
@@ -31,6 +33,12 @@ class MetricsPageTest {
                 P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"100\",subtask_index=\"1\"} 50.0",
                 P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"200\",subtask_index=\"1\"} 100.0",
                 P + "txn_type_le_duration_ms_bucket{txn_type=\"payment\",le=\"_Inf\",subtask_index=\"1\"} 100.0",
+                P + "txn_type_currency_amount_sum{txn_type=\"payment\",currency=\"EUR\",subtask_index=\"0\"} 1000.25",
+                P + "txn_type_currency_amount_sum{txn_type=\"transfer\",currency=\"EUR\",subtask_index=\"1\"} 2000.0",
+                P + "txn_type_currency_amount_sum{txn_type=\"payment\",currency=\"USD\",subtask_index=\"0\"} 12345.0",
+                P + "window_active_accounts{window=\"1m\",subtask_index=\"0\"} 12.0",
+                P + "window_active_accounts{window=\"5m\",subtask_index=\"0\"} 40.0",
+                P + "window_active_accounts{window=\"15m\",subtask_index=\"0\"} 1234.0",
                 "");
 
         MetricsPage metrics = MetricsPage.parse(page);
@@ -42,7 +50,8 @@ class MetricsPageTest {
         assertThat(metrics.quantile("txinsights_duration_ms_bucket", 0.5)).isCloseTo(100.0, within(0.001));
         assertThat(metrics.quantile("txinsights_duration_ms_bucket", 0.75)).isCloseTo(150.0, within(0.001));
         assertThat(metrics.quantile("txinsights_inter_step_gap_ms_bucket", 0.5)).isNaN();
-        assertThat(LiveSummary.line(metrics, "12")).contains("open 7", "closed 35 (failed 5)", "p99 duration 198ms");
+        assertThat(LiveSummary.line(metrics, "12")).contains("open 7", "closed 35 (failed 5)", "p99 duration 198ms",
+                "active accounts 1m/5m/15m 12/40/1,234", "closed amount USD 12,345, EUR 3,000");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.apache.flink.metrics.MetricGroup;
  *
  * <p>Metrics of a transaction type are registered the first time the type is seen, so the series
  * that exist are the ones that carry information. Label values are capped
- * ({@link MetricNames#TXN_TYPE_CAP}, {@link MetricNames#STEP_CAP}) and never hold a txn_id.
+ * ({@link MetricNames#TXN_TYPE_CAP}, {@link MetricNames#STEP_CAP}, {@link MetricNames#CURRENCY_CAP}) and never hold a txn_id.
  * Called from the tracker's task thread only; the reporter reads the counters from its own thread
  * as it does for Flink's own counters.
  */
@@ -32,6 +32,7 @@ public final class FlinkTrackerMetrics implements TrackerMetrics {
     private final MetricGroup root;
     private final LabelValues txnTypes = new LabelValues(TXN_TYPE_CAP);
     private final LabelValues steps = new LabelValues(STEP_CAP);
+    private final LabelValues currencies = new LabelValues(CURRENCY_CAP);
     private final Map<String, TypeMetrics> byType = new HashMap<>();
     private final Map<View, Counter> late = new EnumMap<>(View.class);
     private final Map<View, Counter> duplicates = new EnumMap<>(View.class);
@@ -129,6 +130,11 @@ public final class FlinkTrackerMetrics implements TrackerMetrics {
         type(txnType).distribution(INTER_STEP_GAP).observe(ms);
     }
 
+    @Override
+    public void closedAmount(String txnType, String currency, double amount) {
+        type(txnType).amount(currencies.of(currency)).observe(amount);
+    }
+
     private TypeMetrics type(String txnType) {
         String label = txnTypes.of(txnType);
         TypeMetrics m = byType.get(label);
@@ -146,6 +152,7 @@ public final class FlinkTrackerMetrics implements TrackerMetrics {
         private final Map<String, LatencyBuckets> distributions = new HashMap<>();
         private final Map<String, Counter> closedByStatus = new HashMap<>();
         private final Map<String, LatencyBuckets> stepDurations = new HashMap<>();
+        private final Map<String, AmountBuckets> amounts = new HashMap<>();
         private Counter opened;
         private Counter tentativelyClosed;
 
@@ -184,6 +191,10 @@ public final class FlinkTrackerMetrics implements TrackerMetrics {
         LatencyBuckets step(String stepLabel) {
             return stepDurations.computeIfAbsent(
                     stepLabel, s -> new LatencyBuckets(group.addGroup(STEP, s), STEP_DURATION));
+        }
+
+        AmountBuckets amount(String currencyLabel) {
+            return amounts.computeIfAbsent(currencyLabel, c -> new AmountBuckets(group.addGroup(CURRENCY, c), AMOUNT));
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.txinsight.job.metrics;
 
-import java.util.function.LongSupplier;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -23,7 +21,7 @@ public final class LatencyBuckets {
     };
 
     /** The {@code le} label values, exactly as Prometheus client libraries write them. */
-    public static final String[] LE = leValues();
+    public static final String[] LE = leValues(BOUNDS_MS);
 
     public static final String LE_KEY = "le";
 
@@ -36,12 +34,9 @@ public final class LatencyBuckets {
      * {@code le} group goes last so the raw name reads {@code ..._<labels>_le_<name>_bucket}.
      */
     public LatencyBuckets(MetricGroup labelled, String name) {
-        for (int i = 0; i < LE.length; i++) {
-            int upTo = i;
-            labelled.addGroup(LE_KEY, LE[i]).counter(name + "_bucket", new ReadOnlyCounter(() -> cumulative(upTo)));
-        }
-        labelled.counter(name + "_count", new ReadOnlyCounter(() -> count));
-        labelled.counter(name + "_sum", new ReadOnlyCounter(() -> sum));
+        registerBuckets(labelled, name, LE, perBucket);
+        labelled.counter(name + "_count", new ComputedCounter(() -> count));
+        labelled.counter(name + "_sum", new ComputedCounter(() -> sum));
     }
 
     public void observe(long ms) {
@@ -53,6 +48,19 @@ public final class LatencyBuckets {
 
     /** Observations at or below the bound of bucket {@code i}. */
     long cumulative(int i) {
+        return cumulative(perBucket, i);
+    }
+
+    /** One cumulative {@code <name>_bucket} counter per {@code le} value, over {@code perBucket}. */
+    static void registerBuckets(MetricGroup labelled, String name, String[] le, long[] perBucket) {
+        for (int i = 0; i < le.length; i++) {
+            int upTo = i;
+            labelled.addGroup(LE_KEY, le[i]).counter(name + "_bucket", new ComputedCounter(() -> cumulative(perBucket, upTo)));
+        }
+    }
+
+    /** The sum of {@code perBucket[0..i]}: a cumulative bucket counter's value. */
+    static long cumulative(long[] perBucket, int i) {
         long c = 0;
         for (int b = 0; b <= i; b++) {
             c += perBucket[b];
@@ -77,46 +85,13 @@ public final class LatencyBuckets {
         return BOUNDS_MS.length;
     }
 
-    private static String[] leValues() {
-        String[] le = new String[BOUNDS_MS.length + 1];
-        for (int i = 0; i < BOUNDS_MS.length; i++) {
-            le[i] = Long.toString(BOUNDS_MS[i]);
+    /** The {@code le} label values of {@code bounds}, then {@code +Inf}, as Prometheus clients write them. */
+    static String[] leValues(long[] bounds) {
+        String[] le = new String[bounds.length + 1];
+        for (int i = 0; i < bounds.length; i++) {
+            le[i] = Long.toString(bounds[i]);
         }
-        le[BOUNDS_MS.length] = "+Inf";
+        le[bounds.length] = "+Inf";
         return le;
-    }
-
-    /** A counter whose value is computed; the distribution owns the counts. */
-    private static final class ReadOnlyCounter implements Counter {
-        private final LongSupplier value;
-
-        ReadOnlyCounter(LongSupplier value) {
-            this.value = value;
-        }
-
-        @Override
-        public void inc() {
-            throw new UnsupportedOperationException("a bucket counter changes only through observe()");
-        }
-
-        @Override
-        public void inc(long n) {
-            inc();
-        }
-
-        @Override
-        public void dec() {
-            inc();
-        }
-
-        @Override
-        public void dec(long n) {
-            inc();
-        }
-
-        @Override
-        public long getCount() {
-            return value.getAsLong();
-        }
     }
 }

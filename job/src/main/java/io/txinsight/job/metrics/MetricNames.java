@@ -7,8 +7,8 @@ import java.util.List;
  * Names of the txinsights metrics as registered in Flink, one place for code, tests and
  * {@code docs/metrics.md}.
  *
- * <p>Labels are Flink key-value groups in a fixed order (txn_type, then step or status, view, then
- * event_type or reason, then le), so Flink's Prometheus reporter exports e.g.
+ * <p>Labels are Flink key-value groups in a fixed order (txn_type, then step, status or currency,
+ * view, then event_type or reason, then le), so Flink's Prometheus reporter exports e.g.
  * {@code flink_taskmanager_job_task_operator_txinsights_txn_type_le_duration_ms_bucket} with labels
  * {@code txn_type} and {@code le}. Prometheus renames it to {@code txinsights_duration_ms_bucket} by
  * dropping the label keys from the front ({@code monitoring/prometheus/prometheus.yml}). A metric
@@ -30,18 +30,26 @@ public final class MetricNames {
     public static final String EVENT_TYPE = "event_type";
     public static final String REASON = "reason";
     public static final String ATTRIBUTE = "attribute";
+    public static final String CURRENCY = "currency";
+    /** Of the active accounts: how far back the window reaches (1m, 5m, 15m). */
+    public static final String WINDOW = "window";
     /**
      * Every label key, in the order Flink writes them into raw names. Prometheus strips them from
      * the raw names (rule 1 of monitoring/prometheus/prometheus.yml, built from this list and
      * checked against it by MetricCatalogTest), and so does the sandbox's summary line.
      */
-    public static final List<String> LABEL_KEYS =
-            List.of(TXN_TYPE, STEP, STATUS, VIEW, EVENT_TYPE, REASON, ATTRIBUTE, LatencyBuckets.LE_KEY);
+    public static final List<String> LABEL_KEYS = List.of(
+            TXN_TYPE, STEP, STATUS, CURRENCY, VIEW, EVENT_TYPE, REASON, ATTRIBUTE, WINDOW, LatencyBuckets.LE_KEY);
 
     /** Distinct txn_type values per subtask before new ones report as "other". */
     public static final int TXN_TYPE_CAP = 20;
     /** Distinct step values per subtask before new ones report as "other". */
     public static final int STEP_CAP = 50;
+    /**
+     * Distinct currency values per subtask before new ones report as "other": a payment system
+     * settles in a handful; each costs 19 series per type (the amount distribution).
+     */
+    public static final int CURRENCY_CAP = 10;
 
     // counters of the tracker, by txn_type (closed also by status)
     public static final String OPENED = "opened";
@@ -89,4 +97,10 @@ public final class MetricNames {
     public static final String LEDGER_ROWS_WRITTEN = LedgerSinks.ROWS_WRITTEN;
     /** Counter: failed write attempts; each failure keeps its rows and retries. */
     public static final String LEDGER_WRITE_FAILURES = LedgerSinks.WRITE_FAILURES;
+
+    /** Of closed transactions, by txn_type and currency, in the currency's major unit. */
+    public static final String AMOUNT = "amount";
+
+    /** Gauge by window: distinct accounts that opened a transaction in it (a sketch's estimate). */
+    public static final String ACTIVE_ACCOUNTS = "active_accounts";
 }

@@ -49,6 +49,12 @@ public interface TrackerMetrics {
     /** From one step's done (or the open) to the next step's open. */
     void interStepGap(String txnType, long ms);
 
+    /**
+     * The open's amount of a Closed transaction, in its currency ({@code currency} null if the open
+     * had none, or unbounded: implementations cap it as they cap types).
+     */
+    void closedAmount(String txnType, String currency, double amount);
+
     /** Makes the metrics of one tracker subtask. Serializable: it travels with the job graph. */
     interface Factory extends Serializable {
         TrackerMetrics create(MetricGroup operatorGroup, LiveCounts counts);
@@ -71,5 +77,6 @@ public interface TrackerMetrics {
         @Override public void commitLatency(String t, long ms) {}
         @Override public void stepDuration(String t, String s, long ms) {}
         @Override public void interStepGap(String t, long ms) {}
+        @Override public void closedAmount(String t, String c, double amount) {}
     };
 }

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.tracker.lifecycle.Decision;
+import io.txinsight.job.tracker.lifecycle.PackedAmount;
 import io.txinsight.job.tracker.lifecycle.TxnLifecycle;
 import io.txinsight.job.tracker.lifecycle.TxnState;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -28,7 +29,7 @@ final class TrackerOutputs {
     /** Reports one decision about transaction {@code txnId}, known as {@code s} (null for a straggler). */
     void report(Decision d, TxnState s, String txnId,
             KeyedCoProcessFunction<String, ViewEvent, ViewEvent, Outcome>.Context ctx, Collector<Outcome> out) {
-        String type = s == null ? null : s.txnType;
+        String type = s == null ? null : s.txnType();
         if (d instanceof Decision.Late late) {
             metrics.late(late.view());
         } else if (d instanceof Decision.Duplicate duplicate) {
@@ -62,16 +63,21 @@ final class TrackerOutputs {
 
     private void closed(TxnState s, String txnId, Decision.Close close, Collector<Outcome> out) {
         Long duration = close.durationMs();
-        boolean outlier = duration != null && outliers.judge(s.txnType, duration);
+        boolean outlier = duration != null && outliers.judge(s.txnType(), duration);
         out.collect(outcome(s, txnId, Outcome.State.CLOSED, close, outlier, close.at()));
         recentlyClosed.add(txnId, s.close.ts, close.at());
-        metrics.closed(s.txnType, close.result());
+        metrics.closed(s.txnType(), close.result());
         if (duration != null) {
-            metrics.committedDuration(s.txnType, duration);
+            metrics.committedDuration(s.txnType(), duration);
         }
-        metrics.commitLatency(s.txnType, close.commitLatencyMs());
+        metrics.commitLatency(s.txnType(), close.commitLatencyMs());
         if (outlier) {
-            metrics.outlier(s.txnType);
+            metrics.outlier(s.txnType());
+        }
+        // Only Closed counts money: an aborted or expired transaction moved none (as far as
+        // anyone downstream of the committed view can tell).
+        if (s.amount != PackedAmount.NONE) {
+            metrics.closedAmount(s.txnType(), s.currency(), PackedAmount.toDouble(s.amount));
         }
     }
 
@@ -80,7 +86,7 @@ final class TrackerOutputs {
         return new Alert(
                 Alert.STUCK,
                 txnId,
-                s.txnType,
+                s.txnType(),
                 s.openSeen() ? s.startTs : null,
                 s.lastEventTs,
                 Math.max(0, at - s.startTs),
@@ -95,7 +101,7 @@ final class TrackerOutputs {
             TxnState s, String txnId, Outcome.State state, Decision.Close close, boolean outlier, long at) {
         return new Outcome(
                 txnId,
-                s.txnType,
+                s.txnType(),
                 state,
                 close == null ? null : close.result(),
                 s.openSeen() ? s.startTs : null,

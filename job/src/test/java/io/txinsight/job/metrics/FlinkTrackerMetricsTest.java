@@ -15,6 +15,25 @@ class FlinkTrackerMetricsTest {
     private final TrackerMetrics metrics = FlinkTrackerMetrics.factory().create(operator, new FixedCounts());
 
     @Test
+    void amountsByTypeAndCurrencyWithTheCurrencyCapped() {
+        metrics.closedAmount("payment", "EUR", 12.5);
+        metrics.closedAmount("payment", "EUR", 1_000);
+        metrics.closedAmount("payment", null, 3);
+        for (int i = 0; i < MetricNames.CURRENCY_CAP + 2; i++) {
+            metrics.closedAmount("transfer", "C" + i, 1);
+        }
+        String eur = "{currency=EUR,le=%s,txn_type=payment}";
+        assertThat(operator.count("txinsights_txn_type_currency_le_amount_bucket" + eur.formatted("10"))).isZero();
+        assertThat(operator.count("txinsights_txn_type_currency_le_amount_bucket" + eur.formatted("20"))).isEqualTo(1);
+        assertThat(operator.count("txinsights_txn_type_currency_le_amount_bucket" + eur.formatted("1000"))).isEqualTo(2);
+        assertThat(operator.count("txinsights_txn_type_currency_amount_count{currency=EUR,txn_type=payment}")).isEqualTo(2);
+        assertThat(operator.gaugeValue("txinsights_txn_type_currency_amount_sum{currency=EUR,txn_type=payment}")).isEqualTo(1_012.5);
+        assertThat(operator.count("txinsights_txn_type_currency_amount_count{currency=unknown,txn_type=payment}")).isEqualTo(1);
+        // one cap for all types: EUR took one of the 10 places, so 3 of transfer's 12 currencies are "other"
+        assertThat(operator.count("txinsights_txn_type_currency_amount_count{currency=other,txn_type=transfer}")).isEqualTo(3);
+    }
+
+    @Test
     void countersCarryTheirLabelsInAFixedOrder() {
         metrics.opened("payment");
         metrics.opened("payment");

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.txinsight.job.stats.ActiveAccountsOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +47,9 @@ public class MetricCatalogTest {
             "txinsights_step_duration_ms_bucket", "txinsights_step_duration_ms_count",
             "txinsights_step_duration_ms_sum", "txinsights_inter_step_gap_ms_bucket",
             "txinsights_inter_step_gap_ms_count", "txinsights_inter_step_gap_ms_sum",
-            "txinsights_ledger_rows_pending", "txinsights_ledger_rows_written", "txinsights_ledger_write_failures");
+            "txinsights_ledger_rows_pending", "txinsights_ledger_rows_written", "txinsights_ledger_write_failures",
+            "txinsights_amount_bucket", "txinsights_amount_count", "txinsights_amount_sum",
+            "txinsights_active_accounts");
 
     /** The documented name of a raw exported name with its labels (rules 1 and 2). */
     public static String documentedName(String rawName, Map<String, String> labels) {
@@ -86,6 +89,8 @@ public class MetricCatalogTest {
         t.commitLatency("payment", 1);
         t.stepDuration("payment", "settle", 1);
         t.interStepGap("payment", 1);
+        t.closedAmount("payment", "EUR", 12.5);
+        ActiveAccountsOperator.registerGauges(operator, new long[ActiveAccountsOperator.WINDOW_MINUTES.length]);
         for (View v : View.values()) {
             CapturingMetricGroup router = new CapturingMetricGroup();
             ReadMetrics r = new ReadMetrics(router, v);
@@ -130,6 +135,9 @@ public class MetricCatalogTest {
                 .containsExactlyInAnyOrder("txn_type", "step", "le");
         assertThat(labelsByDocumentedName.get("txinsights_duration_ms_bucket"))
                 .containsExactlyInAnyOrder("txn_type", "le");
+        assertThat(labelsByDocumentedName.get("txinsights_amount_bucket"))
+                .containsExactlyInAnyOrder("txn_type", "currency", "le");
+        assertThat(labelsByDocumentedName.get("txinsights_active_accounts")).containsExactly("window");
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.apache.flink.metrics.MetricGroup;
 final class RecordingMetrics implements TrackerMetrics {
     final Map<String, Integer> counts = new TreeMap<>();
     final Map<String, List<Long>> samples = new TreeMap<>();
+    /** Closed amounts, as "type currency amount". */
+    final List<String> amounts = new ArrayList<>();
     final LiveCounts live;
 
     RecordingMetrics(LiveCounts live) {
@@ -49,6 +51,7 @@ final class RecordingMetrics implements TrackerMetrics {
     @Override public void commitLatency(String t, long ms) { sample("commitLatency", ms); }
     @Override public void stepDuration(String t, String s, long ms) { sample("stepDuration:" + s, ms); }
     @Override public void interStepGap(String t, long ms) { sample("interStepGap", ms); }
+    @Override public void closedAmount(String t, String c, double a) { amounts.add(t + " " + c + " " + a); }
 
     /** Keeps the instance it made; the test harness does not serialize the operator. */
     static final class Factory implements TrackerMetrics.Factory {

@@ -80,6 +80,15 @@ final class TrackerFixture implements AutoCloseable {
         return record(EventType.TRANSACTION_OPEN, txn, ts, null, txnType, null, 0);
     }
 
+    /** An open with the financial attributes the statistics read. */
+    ViewEvent open(String txn, long ts, String txnType, String amount, String currency) {
+        ViewEvent e = open(txn, ts, txnType);
+        e.amount = amount == null ? null : new java.math.BigDecimal(amount);
+        e.currency = currency;
+        e.account = "acc-" + txn;
+        return e;
+    }
+
     ViewEvent stepOpen(String txn, long ts, String step) {
         return record(EventType.STEP_OPEN, txn, ts, step, null, null, 0);
     }
@@ -140,6 +149,9 @@ final class TrackerFixture implements AutoCloseable {
         e.partition = r.partition;
         e.offset = r.offset;
         e.seenAtMs = seenAtMs;
+        e.account = r.account == null ? null : new String(r.account);
+        e.amount = r.amount;
+        e.currency = r.currency == null ? null : new String(r.currency);
         return e;
     }
 

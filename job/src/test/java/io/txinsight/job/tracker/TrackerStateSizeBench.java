@@ -1,14 +1,19 @@
 package io.txinsight.job.tracker;
 
 import io.txinsight.events.EventType;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
+import io.txinsight.simulator.model.OpenPayload;
+import io.txinsight.simulator.model.TransactionType;
+import io.txinsight.simulator.model.TransactionTypes;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import javax.management.ObjectName;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -23,11 +28,19 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
  * is counted: the state map entries, the txn_id keys, the state objects, the timers and the
  * tracker's own bookkeeping.
  *
+ * <p>The opens carry what the simulator's opens carry ({@link OpenPayload}: account, amount,
+ * currency, merchant, category; the standard types in turn, 10,000 accounts), decoded as the job
+ * decodes them, so the figure includes whatever of them the state keeps.
+ *
  * <p>Run through {@code bench/tracker-state-size.sh}; not a unit test.
  */
 public final class TrackerStateSizeBench {
     private static final long T0 = 1_700_000_000_000L;
     private static final int TOP_CLASSES = 12;
+    private static final int ACCOUNTS = 10_000;
+    private static final OpenPayload PAYLOAD = new OpenPayload(ACCOUNTS);
+    private static final TransactionType[] TYPES = TransactionTypes.standard().values().toArray(new TransactionType[0]);
+    private static final SplittableRandom RNG = new SplittableRandom(17);
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -103,7 +116,7 @@ public final class TrackerStateSizeBench {
         }
         deltas.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
 
-        System.out.printf("open transactions   %,d (open + 2 steps each, txn_id %d chars), %,d timers%n", n, idLength, timers);
+        System.out.printf("open transactions   %,d (open with the simulator's attributes + 2 steps each, txn_id %d chars), %,d timers%n", n, idLength, timers);
         System.out.printf("fed                 %,d events in %.1f s (%,.0f events/s, harness, 1 thread)%n",
                 4L * n, seconds, 4L * n / seconds);
         System.out.printf("%nretained heap by class (live objects, after - before):%n");
@@ -127,7 +140,17 @@ public final class TrackerStateSizeBench {
         e.txnId = new String(id);
         e.ts = ts;
         e.step = step == null ? null : new String(step);
-        e.txnType = type == EventType.TRANSACTION_OPEN ? new String("payment") : null;
+        if (type == EventType.TRANSACTION_OPEN) {
+            // As the simulator makes them and the job decodes them (ViewEvent.of): fresh values.
+            TransactionType t = TYPES[(int) (ts % TYPES.length)];
+            e.txnType = new String(t.name());
+            OpenAttributes a = OpenAttributes.of(PAYLOAD.forOpen(t, RNG.nextInt(ACCOUNTS), RNG));
+            e.account = new String(a.account());
+            e.amount = a.amount();
+            e.currency = new String(a.currency());
+            e.merchant = new String(a.merchant());
+            e.category = new String(a.category());
+        }
         e.topic = new String("payments");
         e.partition = 0;
         e.offset = ts;

@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Shares one String instance per transaction type, step name and topic, and one array per
- * sequence of step names, across all transactions of a subtask. Every decoded event carries fresh
+ * Shares one String instance per transaction type, step name and topic, one array per
+ * sequence of step names, and one {@link TxnKind} per (type, currency), across all transactions of
+ * a subtask. Every decoded event carries fresh
  * copies of these few names, and most transactions of a type go through the same steps; kept as
  * they come, a million open transactions would hold millions of identical strings (about 50 bytes
  * each) and arrays.
@@ -21,6 +22,7 @@ public final class NamePool {
 
     private final Map<String, String> names = new HashMap<>();
     private final Map<StepSequence, String[]> sequences = new HashMap<>();
+    private final Map<TxnKind, TxnKind> kinds = new HashMap<>();
     private final int capacity;
 
     public NamePool(int capacity) {
@@ -28,17 +30,19 @@ public final class NamePool {
     }
 
     String share(String name) {
-        if (name == null) {
-            return null;
-        }
-        String shared = names.get(name);
+        return name == null ? null : intern(names, name);
+    }
+
+    /** The instance of {@code key} already pooled, else {@code key} (pooled while there is room). */
+    private <T> T intern(Map<T, T> pool, T key) {
+        T shared = pool.get(key);
         if (shared != null) {
             return shared;
         }
-        if (names.size() < capacity) {
-            names.put(name, name);
+        if (pool.size() < capacity) {
+            pool.put(key, key);
         }
-        return name;
+        return key;
     }
 
     /**
@@ -58,6 +62,14 @@ public final class NamePool {
             sequences.put(key, seq);
         }
         return seq;
+    }
+
+    /** The shared kind of {@code txnType} and {@code currency}; null when both are null. */
+    TxnKind kind(String txnType, String currency) {
+        if (txnType == null && currency == null) {
+            return null;
+        }
+        return intern(kinds, new TxnKind(share(txnType), share(currency)));
     }
 
     int size() {

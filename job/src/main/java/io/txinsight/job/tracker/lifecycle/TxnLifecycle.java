@@ -116,7 +116,7 @@ public final class TxnLifecycle {
         }
         if (sighting == Sighting.FIRST
                 && s.stage() == Stage.STUCK
-                && plus(e.ts, timings.stuckTimeoutFor(s.txnType)) > clock) {
+                && plus(e.ts, timings.stuckTimeoutFor(s.txnType())) > clock) {
             s.clear(TxnState.SILENCE_ALERTED);
             d.add(new Decision.Recovered());
         }
@@ -163,7 +163,12 @@ public final class TxnLifecycle {
             return Sighting.COPY;
         }
         progress(s, e);
-        s.startTs = e.ts;
+        s.moveStart(e.ts);
+        // What the statistics need at the close; the open's other attributes are not kept.
+        if (e.currency != null) {
+            s.kind = names.kind(s.txnType(), e.currency);
+        }
+        s.amount = PackedAmount.pack(e.amount);
         d.add(new Decision.Opened());
         if (s.has(TxnState.CLOSE_MONITOR) && !s.has(TxnState.COMMITTED_FIRST)) {
             d.add(new Decision.TentativeDuration(nonNegative(s.close.ts - s.startTs)));
@@ -235,7 +240,7 @@ public final class TxnLifecycle {
             if (i < 0) {
                 return Sighting.FIRST; // past MAX_STEPS: still progress, no longer itemized
             }
-            s.stepTs[i] = e.ts;
+            s.setStepTime(i, e.ts);
         }
         int openBits = TxnState.STEP_OPEN_MONITOR | TxnState.STEP_OPEN_COMMITTED;
         int doneBits = TxnState.STEP_DONE_MONITOR | TxnState.STEP_DONE_COMMITTED;
@@ -245,15 +250,15 @@ public final class TxnLifecycle {
                 d.add(new Decision.GapBeforeStep(e.ts - anchor));
             }
             if (s.stepHas(i, doneBits)) {
-                d.add(new Decision.StepTook(name, nonNegative(s.stepTs[i] - e.ts)));
+                d.add(new Decision.StepTook(name, nonNegative(s.stepTime(i) - e.ts)));
             } else {
-                s.stepTs[i] = e.ts;
+                s.setStepTime(i, e.ts);
             }
         } else {
             if (s.stepHas(i, openBits)) {
-                d.add(new Decision.StepTook(name, nonNegative(e.ts - s.stepTs[i])));
+                d.add(new Decision.StepTook(name, nonNegative(e.ts - s.stepTime(i))));
             }
-            s.stepTs[i] = e.ts;
+            s.setStepTime(i, e.ts);
         }
         s.stepSet(i, bit);
         return Sighting.FIRST;
@@ -261,8 +266,8 @@ public final class TxnLifecycle {
 
     /** What every new event tells, whatever its kind. */
     private void progress(TxnState s, ViewEvent e) {
-        if (s.txnType == null && e.txnType != null) {
-            s.txnType = names.share(e.txnType);
+        if (s.txnType() == null && e.txnType != null) {
+            s.kind = names.kind(e.txnType, s.currency());
         }
         boolean close = e.eventType == EventType.TRANSACTION_CLOSE;
         if (!close && !s.has(TxnState.ALIVE)) {
@@ -273,7 +278,7 @@ public final class TxnLifecycle {
             s.lastEventTs = e.ts;
         }
         if (!s.openSeen() && e.ts < s.startTs) {
-            s.startTs = e.ts;
+            s.moveStart(e.ts);
         }
     }
 
@@ -283,7 +288,7 @@ public final class TxnLifecycle {
      */
     private void decide(TxnState s, long now, long clock, Decisions d) {
         Stage stage = s.stage();
-        long stuckTimeout = timings.stuckTimeoutFor(s.txnType);
+        long stuckTimeout = timings.stuckTimeoutFor(s.txnType());
         long stuckAt = plus(s.lastEventTs, stuckTimeout);
         // Closed, but only after a silence longer than the stuck timeout (a late close): the alert
         // is owed even if the close reached the tracker before the clock reached the deadline.

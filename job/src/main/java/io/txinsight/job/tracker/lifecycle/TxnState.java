@@ -13,9 +13,15 @@ import io.txinsight.job.records.View;
  * <p>Hence primitives instead of boxed values, booleans packed into {@link #flags}, the close apart
  * ({@link CloseSighting}, only once seen), step times in one array sized to the steps seen, step
  * names and their sequences shared through {@link NamePool}, and no copy of the {@code txn_id}
- * (the state backend already keys the entry by it). Which step events were seen in which view
- * takes 4 bits per step: for the first {@link #FLAG_STEPS} steps in the spare high bits of
- * {@link #flags}, for the others in words after the step times in {@link #stepTs}.
+ * (the state backend already keys the entry by it). The type and the currency share one
+ * reference ({@link TxnKind}, pooled), and the open's amount is one long ({@link PackedAmount}):
+ * of the open's attributes only what the statistics need at the close is kept (not the account,
+ * merchant or category: active accounts are counted when the open is read). Step times are ints,
+ * ms from {@link #startTs}: from two steps on, the array shrinks by at least the 8 bytes the
+ * amount costs (the usual transaction has several steps). Which step
+ * events were seen in which view takes 4 bits per step: for the first {@link #FLAG_STEPS} steps
+ * in the spare high bits of {@link #flags}, for the others in words after the step times in
+ * {@link #stepTs}.
  *
  * <p>A Flink POJO (public fields, no-arg constructor): checkpoints serialize it field by field and
  * it can evolve (add a field) without Kryo. Only the {@link TxnLifecycle} mutates it; where the
@@ -63,7 +69,7 @@ public class TxnState {
     private static final int FLAG_STEPS_SHIFT = 12;
     /** Steps whose bits fit in {@link #flags}. */
     static final int FLAG_STEPS = (Integer.SIZE - FLAG_STEPS_SHIFT) / BITS_PER_STEP;
-    private static final int STEPS_PER_WORD = Long.SIZE / BITS_PER_STEP;
+    private static final int STEPS_PER_WORD = Integer.SIZE / BITS_PER_STEP;
 
     /** Event time of the open once seen; until then the earliest event time seen. */
     public long startTs;
@@ -76,17 +82,22 @@ public class TxnState {
     public long lastEventTs;
     /** The one event-time timer registered for this key, or {@link #NO_TIMER}. */
     public long timerTs = NO_TIMER;
+    /** The open's amount, exact ({@link PackedAmount}); {@link PackedAmount#NONE} until known. */
+    public long amount = PackedAmount.NONE;
     public int flags;
-    public String txnType;
+    /** Type and currency, shared; null while neither is known. */
+    public TxnKind kind;
     /** The close, once seen in either view; null before. */
     public CloseSighting close;
     /** Distinct step names, in the order first seen; shared, never written to. */
     public String[] steps;
     /**
-     * Per step: the step_done time once seen, else the step_open time (its latest event). After
-     * the step times, the seen bits of the steps beyond {@link #FLAG_STEPS}.
+     * Per step: the step_done time once seen, else the step_open time (its latest event), in ms
+     * from {@link #startTs} ({@link #stepTime}); after the step times, the seen bits of the steps
+     * beyond {@link #FLAG_STEPS}. Ints reach 24 days either side of the start: a step further
+     * away (only a producer's broken clock puts one there) is remembered at that limit.
      */
-    public long[] stepTs;
+    public int[] stepTs;
 
     public TxnState() {}
 
@@ -95,6 +106,16 @@ public class TxnState {
         s.startTs = ts;
         s.lastEventTs = ts;
         return s;
+    }
+
+    /** The {@code txn_type}, once an event carried one; else null. */
+    public String txnType() {
+        return kind == null ? null : kind.txnType;
+    }
+
+    /** The open's currency, once known; else null. */
+    public String currency() {
+        return kind == null ? null : kind.currency;
     }
 
     boolean has(int flag) {
@@ -167,7 +188,7 @@ public class TxnState {
         if (n >= MAX_STEPS) {
             return -1;
         }
-        long[] times = new long[n + 1 + bitWords(n + 1)];
+        int[] times = new int[n + 1 + bitWords(n + 1)];
         if (n > 0) {
             System.arraycopy(stepTs, 0, times, 0, n);
             System.arraycopy(stepTs, n, times, n + 1, bitWords(n));
@@ -175,6 +196,32 @@ public class TxnState {
         steps = names.shareSteps(steps, step);
         stepTs = times;
         return n;
+    }
+
+    /** Event time of step {@code i}'s latest event. */
+    long stepTime(int i) {
+        return startTs + stepTs[i];
+    }
+
+    void setStepTime(int i, long ts) {
+        stepTs[i] = offset(ts, startTs);
+    }
+
+    /** Moves {@link #startTs}, keeping the step times where they are. */
+    void moveStart(long ts) {
+        for (int i = 0; i < stepCount(); i++) {
+            stepTs[i] = offset(stepTime(i), ts);
+        }
+        startTs = ts;
+    }
+
+    /** {@code ts - from} as an int, saturated. */
+    private static int offset(long ts, long from) {
+        long d = ts - from;
+        if (((ts ^ from) & (ts ^ d)) < 0) { // the subtraction itself overflowed
+            return ts < from ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, d));
     }
 
     /** Words after the step times that hold the bits of steps beyond {@link #FLAG_STEPS}. */
@@ -192,7 +239,7 @@ public class TxnState {
             flags |= bit << (FLAG_STEPS_SHIFT + i * BITS_PER_STEP);
         } else {
             int j = i - FLAG_STEPS;
-            stepTs[stepCount() + j / STEPS_PER_WORD] |= (long) bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
+            stepTs[stepCount() + j / STEPS_PER_WORD] |= bit << ((j % STEPS_PER_WORD) * BITS_PER_STEP);
         }
     }
 
@@ -201,7 +248,7 @@ public class TxnState {
             return (flags >>> (FLAG_STEPS_SHIFT + i * BITS_PER_STEP)) & STEP_MASK;
         }
         int j = i - FLAG_STEPS;
-        return (int) (stepTs[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
+        return (stepTs[stepCount() + j / STEPS_PER_WORD] >>> ((j % STEPS_PER_WORD) * BITS_PER_STEP)) & STEP_MASK;
     }
 
     /** The step whose latest event is the latest: what the transaction was doing last. */
@@ -228,9 +275,9 @@ public class TxnState {
         for (int i = 0; i < stepCount(); i++) {
             if (i != openingStep
                     && stepHas(i, STEP_DONE_MONITOR | STEP_DONE_COMMITTED)
-                    && stepTs[i] <= ts
-                    && stepTs[i] > anchor) {
-                anchor = stepTs[i];
+                    && stepTime(i) <= ts
+                    && stepTime(i) > anchor) {
+                anchor = stepTime(i);
             }
         }
         return anchor;

@@ -27,7 +27,7 @@ class TxnStateTest {
         NamePool names = new NamePool(10);
         TxnState s = TxnState.startedBy(1_000);
         s.set(TxnState.OPEN_MONITOR | TxnState.CLOSE_MONITOR);
-        s.txnType = "payment";
+        s.kind = new NamePool(10).kind("payment", "EUR");
         s.close = new CloseSighting();
         s.close.ts = 2_000;
         s.close.topic = "payments";
@@ -35,7 +35,7 @@ class TxnStateTest {
         s.close.partition = 3;
         for (int i = 0; i <= TxnState.FLAG_STEPS; i++) { // one step's bits beyond the flags
             s.addStep("step" + i, names);
-            s.stepTs[i] = 1_200 + i;
+            s.setStepTime(i, 1_200 + i);
             s.stepSet(i, TxnState.STEP_OPEN_MONITOR);
         }
 
@@ -48,6 +48,21 @@ class TxnStateTest {
         assertThat(back).usingRecursiveComparison().isEqualTo(s);
         assertThat(back.lastStep()).isEqualTo("step" + TxnState.FLAG_STEPS);
         assertThat(back.stage()).isEqualTo(Stage.TENTATIVELY_CLOSED);
+    }
+
+    @Test
+    void stepTimesStayPutWhenTheStartMovesAndSaturateBeyondAnInt() {
+        NamePool names = new NamePool(10);
+        TxnState s = TxnState.startedBy(10_000);
+        s.addStep("a", names);
+        s.setStepTime(0, 10_500);
+        s.moveStart(9_000); // an earlier event, or the open
+        assertThat(s.startTs).isEqualTo(9_000);
+        assertThat(s.stepTime(0)).isEqualTo(10_500);
+        s.setStepTime(0, 9_000 + 30L * 24 * 3_600_000); // a clock 30 days off
+        assertThat(s.stepTime(0)).isEqualTo(9_000L + Integer.MAX_VALUE);
+        s.setStepTime(0, Long.MIN_VALUE);
+        assertThat(s.stepTime(0)).isEqualTo(9_000L + Integer.MIN_VALUE);
     }
 
     @Test
@@ -69,7 +84,7 @@ class TxnStateTest {
                 TxnState.STEP_DONE_COMMITTED};
         for (int i = 0; i < TxnState.MAX_STEPS; i++) {
             s.addStep("s" + i, names);
-            s.stepTs[i] = 1_000L * i;
+            s.setStepTime(i, 1_000L * i);
             s.stepSet(i, bits[i % 4]);
             s.stepSet(i, bits[(i + 1) % 4]);
         }
@@ -78,7 +93,7 @@ class TxnStateTest {
                 boolean set = b == i % 4 || b == (i + 1) % 4;
                 assertThat(s.stepHas(i, bits[b])).as("step %d bit %d", i, b).isEqualTo(set);
             }
-            assertThat(s.stepTs[i]).isEqualTo(1_000L * i);
+            assertThat(s.stepTime(i)).isEqualTo(1_000L * i);
         }
         assertThat(s.stage()).as("step bits are not flags").isEqualTo(Stage.OPEN);
         assertThat(s.openSeen()).isFalse();
