@@ -412,8 +412,8 @@ public record SimulationParams(
         private double duplicateShare = 0.0;
         private double outOfOrderShare = 0.0;
         private double burstShare = 0.0;
-        private int burstSize = 5;
-        private long burstWindowMs = 2000;
+        private int burstSize = 6;
+        private long burstWindowMs = 3000;
         private double malformedShare = 0.0;
         private double abortShare = 0.0;
         private int hangs = 0;

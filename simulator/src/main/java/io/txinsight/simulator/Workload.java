@@ -87,7 +87,7 @@ public final class Workload {
         while ((a = arrivals.next()) != null) {
             emitter.releaseUpTo(a.atMs);
             scratch.clear();
-            PlannedTransaction txn = planner.plan(index++, a.atMs, a.account, scratch);
+            PlannedTransaction txn = planner.plan(index++, a.atMs, a.account, a.burst, scratch);
             emitter.hold(scratch);
             arrivals.ended(txn.lastAt());
             transactions.add(txn);

@@ -95,11 +95,11 @@ public final class ModelOptions {
     Double bursts;
 
     @Option(names = "--burst-size", paramLabel = "N",
-            description = "Transactions from the same account in one burst (default: 5).")
+            description = "Transactions from the same account in one burst (default: 6).")
     Integer burstSize;
 
     @Option(names = "--burst-window", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "A burst's transactions all open within this window (default: 2s).")
+            description = "A burst's transactions all open within this window (default: 3s).")
     Long burstWindowMs;
 
     @Option(names = "--malformed", paramLabel = "SHARE",
