@@ -21,7 +21,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns Kafka record values into {@link BusinessEvent}s and back.
@@ -78,19 +81,23 @@ public final class EventCodec {
 
     /** Decodes one record value, attributes included. Never throws for bad input. */
     public DecodeResult decode(byte[] value) {
-        return decode(value, true);
+        return decode(value, null);
     }
 
     /**
-     * Decodes one record value for a reader that has no use for the attributes (the job): the
-     * record is validated exactly as {@link #decode(byte[])} does, rejections included, but the
-     * attributes are only checked, never built into a map. The event's attributes are empty.
+     * Decodes one record value for a reader that needs only some of the attributes (the job reads
+     * {@link OpenAttributes#NAMES}): the record is validated exactly as {@link #decode(byte[])}
+     * does, rejections included, but of the attributes only those named are built; the others are
+     * read and checked, never kept. A named attribute keeps its JSON type: a string, an exact
+     * number (BigDecimal, Integer, Long or BigInteger, as {@link #decode(byte[])} makes it), a
+     * boolean, or an empty map or list standing for an object or an array.
      */
-    public DecodeResult decodeWithoutAttributes(byte[] value) {
-        return decode(value, false);
+    public DecodeResult decodeKeeping(Set<String> attributeNames, byte[] value) {
+        return decode(value, Objects.requireNonNull(attributeNames, "attributeNames"));
     }
 
-    private DecodeResult decode(byte[] value, boolean keepAttributes) {
+    /** {@code keepAttributes}: the attribute names to build, or null for all of them. */
+    private DecodeResult decode(byte[] value, Set<String> keepAttributes) {
         if (value == null || value.length == 0) {
             return reject(Rejection.Reason.NOT_JSON, null, "record value is empty; expected a JSON object");
         }
@@ -151,7 +158,7 @@ public final class EventCodec {
      * Reads the fields of the object the parser is on (at its START_OBJECT) and leaves the parser
      * on its END_OBJECT. Only the fields of an event are kept; the rest is read and checked only.
      */
-    private Fields readObject(JsonParser parser, boolean keepAttributes) throws IOException {
+    private Fields readObject(JsonParser parser, Set<String> keepAttributes) throws IOException {
         Fields f = new Fields();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -164,12 +171,13 @@ public final class EventCodec {
                 case TXN_TYPE -> f.txnType = FieldValue.read(parser, token);
                 case STATUS -> f.status = FieldValue.read(parser, token);
                 case ATTRIBUTES -> {
-                    if (keepAttributes && token == JsonToken.START_OBJECT) {
-                        f.attributes = attributesReader.readValue(parser);
-                        f.attributesToken = token;
-                    } else {
-                        f.attributesToken = token;
+                    f.attributesToken = token;
+                    if (token != JsonToken.START_OBJECT) {
                         skipValue(parser);
+                    } else if (keepAttributes == null) {
+                        f.attributes = attributesReader.readValue(parser);
+                    } else {
+                        f.attributes = readNamed(parser, keepAttributes);
                     }
                 }
                 default -> skipValue(parser);
@@ -178,6 +186,37 @@ public final class EventCodec {
         return f;
     }
 
+    /**
+     * Reads the attributes object the parser is on, keeping only the attributes named, each as
+     * the full decode would make it (objects and arrays only as empty stand-ins of their type).
+     */
+    private static Map<String, Object> readNamed(JsonParser parser, Set<String> names) throws IOException {
+        Map<String, Object> kept = new LinkedHashMap<>(8);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (!names.contains(name)) {
+                skipValue(parser);
+                continue;
+            }
+            switch (token) {
+                case VALUE_STRING -> kept.put(name, parser.getText());
+                case VALUE_NUMBER_FLOAT -> kept.put(name, parser.getDecimalValue());
+                case VALUE_NUMBER_INT -> kept.put(name, parser.getNumberValue());
+                case VALUE_TRUE, VALUE_FALSE -> kept.put(name, parser.getBooleanValue());
+                case VALUE_NULL -> kept.put(name, null);
+                case START_OBJECT -> {
+                    skipValue(parser);
+                    kept.put(name, Map.of());
+                }
+                default -> {
+                    skipValue(parser);
+                    kept.put(name, List.of());
+                }
+            }
+        }
+        return kept;
+    }
 
     /**
      * Reads past the value the parser is on without keeping it. Every string is still measured:
@@ -433,7 +472,7 @@ public final class EventCodec {
         }
         try (JsonParser parser = mapper.treeAsTokens(node)) {
             parser.nextToken();
-            return readObject(parser, true).validate();
+            return readObject(parser, null).validate();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an event from a JSON tree", e);
         }

@@ -23,7 +23,12 @@ public record Rejection(Reason reason, String field, String message) {
         WRONG_TYPE,
         UNKNOWN_VALUE,
         UNPARSEABLE_TIMESTAMP,
-        DUPLICATE_FIELD
+        DUPLICATE_FIELD,
+        /**
+         * Dated further ahead of the reader's wall clock than it allows (the job's
+         * {@code --max-clock-skew}). Not the codec's to judge: a reader with a clock rejects it.
+         */
+        FUTURE_TIMESTAMP
     }
 
     @Override

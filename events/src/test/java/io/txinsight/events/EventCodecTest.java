@@ -120,29 +120,68 @@ class EventCodecTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rejections")
-    void withoutAttributesRejectsEveryRecordTheSameWay(
+    void keepingSomeAttributesRejectsEveryRecordTheSameWay(
             String name, String json, Rejection.Reason reason, String field, String message) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 
-        DecodeResult lean = codec.decodeWithoutAttributes(bytes);
+        DecodeResult lean = codec.decodeKeeping(OpenAttributes.NAMES, bytes);
 
         assertThat(lean.isAccepted()).as("%s should be rejected", name).isFalse();
         assertThat(lean.rejection()).isEqualTo(codec.decode(bytes).rejection());
     }
 
     @Test
-    void withoutAttributesKeepsEveryOtherField() {
+    void keepingSomeAttributesKeepsEveryFieldAndOnlyTheNamedAttributes() {
         Random random = new Random(20261206L);
         for (int i = 0; i < 10_000; i++) {
             BusinessEvent event = randomEvent(random);
             byte[] bytes = codec.encode(event);
+            Map<String, Object> named = new LinkedHashMap<>();
+            codec.decode(bytes).event().attributes().forEach((k, v) -> {
+                if (OpenAttributes.NAMES.contains(k)) {
+                    named.put(k, v instanceof Map ? Map.of() : v); // an object stands in empty
+                }
+            });
 
-            BusinessEvent lean = codec.decodeWithoutAttributes(bytes).event();
+            BusinessEvent lean = codec.decodeKeeping(OpenAttributes.NAMES, bytes).event();
 
             assertThat(lean).as("lean decoding of %s", new String(bytes, StandardCharsets.UTF_8))
                     .isEqualTo(new BusinessEvent(event.eventType(), event.txnId(), event.ts(), event.step(),
-                            event.txnType(), event.status(), Map.of()));
+                            event.txnType(), event.status(), named));
         }
+    }
+
+    @Test
+    void readsTheFinancialAttributesOfAnOpenExactly() {
+        String json = "{\"event_type\":\"transaction_open\",\"txn_id\":\"T\",\"ts\":1,\"attributes\":"
+                + "{\"account\":\"acc-7\",\"amount\":125.50,\"currency\":\"EUR\",\"merchant\":\"Metro #2\","
+                + "\"category\":\"fuel\",\"note\":{\"a\":[1,2]}}}";
+
+        OpenAttributes a = OpenAttributes.of(
+                codec.decodeKeeping(OpenAttributes.NAMES, json.getBytes(StandardCharsets.UTF_8)).event().attributes());
+
+        assertThat(a).isEqualTo(new OpenAttributes("acc-7", new BigDecimal("125.50"), "EUR", "Metro #2", "fuel", List.of()));
+        assertThat(a.amount().scale()).as("trailing zero kept").isEqualTo(2);
+    }
+
+    @Test
+    void namesEveryMissingOrMistypedAttributeWithoutRejectingTheRecord() {
+        String json = "{\"event_type\":\"transaction_open\",\"txn_id\":\"T\",\"ts\":1,\"attributes\":"
+                + "{\"account\":42,\"amount\":\"12.50\",\"currency\":null,\"merchant\":[\"x\"]}}";
+
+        DecodeResult r = codec.decodeKeeping(OpenAttributes.NAMES, json.getBytes(StandardCharsets.UTF_8));
+        OpenAttributes a = OpenAttributes.of(r.event().attributes());
+
+        assertThat(a.problems()).containsExactly(
+                new OpenAttributes.Problem("account", OpenAttributes.Reason.WRONG_TYPE),
+                new OpenAttributes.Problem("amount", OpenAttributes.Reason.WRONG_TYPE),
+                new OpenAttributes.Problem("currency", OpenAttributes.Reason.MISSING),
+                new OpenAttributes.Problem("merchant", OpenAttributes.Reason.WRONG_TYPE),
+                new OpenAttributes.Problem("category", OpenAttributes.Reason.MISSING));
+        assertThat(a.account()).isNull();
+        assertThat(a.amount()).isNull();
+        assertThat(OpenAttributes.problemsOf(a.problemBits())).isEqualTo(a.problems());
+        assertThat(OpenAttributes.of(Map.of("amount", 7)).amount()).isEqualByComparingTo("7");
     }
 
     @Test
@@ -214,7 +253,11 @@ class EventCodecTest {
                 case 3: value = random.nextBoolean(); break;
                 default: value = Map.of("nested", randomText(random, 3)); break;
             }
-            attributes.put("k" + a + randomText(random, 3), value);
+            // Some attributes carry a name the job reads, with any type, to test the lean decode.
+            String name = random.nextInt(3) == 0
+                    ? OpenAttributes.ORDER.get(random.nextInt(OpenAttributes.ORDER.size()))
+                    : "k" + a + randomText(random, 3);
+            attributes.put(name, value);
         }
         return new BusinessEvent(type, txnId, ts, step, txnType, status, attributes);
     }

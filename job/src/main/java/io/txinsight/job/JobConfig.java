@@ -61,6 +61,8 @@ public record JobConfig(
      * @param committedGroupId consumer group of the committed (read_committed) view
      * @param startingOffsets where both views start without a checkpoint or savepoint
      * @param bounded stop at the offsets that are latest when the job starts (benchmarks)
+     * @param maxClockSkewMs how far ahead of the job's wall clock an event may be dated; a later
+     *     one is dead-lettered (a single record dated 2099 must not drag the clock or a gauge)
      */
     public record Input(
             List<String> topics,
@@ -68,10 +70,12 @@ public record JobConfig(
             String monitorGroupId,
             String committedGroupId,
             StartingOffsets startingOffsets,
-            boolean bounded) {
+            boolean bounded,
+            long maxClockSkewMs) {
 
         public static final Input DEFAULTS = new Input(
-                List.of("txn-events"), null, "txinsight-monitor", "txinsight-committed", StartingOffsets.COMMITTED, false);
+                List.of("txn-events"), null, "txinsight-monitor", "txinsight-committed", StartingOffsets.COMMITTED, false,
+                300_000);
 
         public Input {
             topics = topics == null ? List.of() : List.copyOf(topics);
@@ -125,7 +129,8 @@ public record JobConfig(
                 input.topicPattern() == null ? null : Pattern.compile(input.topicPattern()),
                 input.startingOffsets(),
                 KafkaClientProperties.forViews(kafkaProperties),
-                input.bounded());
+                input.bounded(),
+                input.maxClockSkewMs());
     }
 
     /** The output writers, with the producer side of {@link #kafkaProperties}. */
@@ -155,22 +160,27 @@ public record JobConfig(
     /** Reads these topics (instead of a pattern). */
     public JobConfig withTopics(String... topics) {
         return withInput(new Input(List.of(topics), null, input.monitorGroupId(), input.committedGroupId(),
-                input.startingOffsets(), input.bounded()));
+                input.startingOffsets(), input.bounded(), input.maxClockSkewMs()));
     }
 
     public JobConfig withGroupIds(String monitor, String committed) {
         return withInput(new Input(input.topics(), input.topicPattern(), monitor, committed,
-                input.startingOffsets(), input.bounded()));
+                input.startingOffsets(), input.bounded(), input.maxClockSkewMs()));
     }
 
     public JobConfig withStartingOffsets(StartingOffsets offsets) {
         return withInput(new Input(input.topics(), input.topicPattern(), input.monitorGroupId(),
-                input.committedGroupId(), offsets, input.bounded()));
+                input.committedGroupId(), offsets, input.bounded(), input.maxClockSkewMs()));
     }
 
     public JobConfig withBoundedInput(boolean bounded) {
         return withInput(new Input(input.topics(), input.topicPattern(), input.monitorGroupId(),
-                input.committedGroupId(), input.startingOffsets(), bounded));
+                input.committedGroupId(), input.startingOffsets(), bounded, input.maxClockSkewMs()));
+    }
+
+    public JobConfig withMaxClockSkewMs(long ms) {
+        return withInput(new Input(input.topics(), input.topicPattern(), input.monitorGroupId(),
+                input.committedGroupId(), input.startingOffsets(), input.bounded(), ms));
     }
 
     public JobConfig withOutputs(Outputs out) {

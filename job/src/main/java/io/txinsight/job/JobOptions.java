@@ -130,6 +130,11 @@ public final class JobOptions {
             description = "How far event times may run out of order; the monitor clock trails the newest event by this much.")
     private long outOfOrdernessMs;
 
+    @Option(names = "--max-clock-skew", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How far ahead of the job's clock an event may be dated. A later one is dead-lettered "
+                    + "(reason FUTURE_TIMESTAMP) and moves no clock or gauge; events from the past are always valid.")
+    private long maxClockSkewMs;
+
     @Option(names = "--idle-advance-after", paramLabel = "<duration>",
             converter = DurationConverter.class,
             description = "After this much silence on a partition, the monitor clock advances with the wall clock "
@@ -287,7 +292,7 @@ public final class JobOptions {
 
     private JobConfig.Input input() {
         return new JobConfig.Input(topicPattern == null ? topics : List.of(), topicPattern, monitorGroupId,
-                committedGroupId, startingOffsets, false);
+                committedGroupId, startingOffsets, false, maxClockSkewMs);
     }
 
     /** Options the job has no flag for keep their defaults. */
@@ -379,6 +384,7 @@ public final class JobOptions {
                 case "--abort-grace" -> Durations.format(t.abortGraceMs());
                 case "--abort-recheck" -> Durations.format(t.abortRecheckMs());
                 case "--out-of-orderness" -> Durations.format(d.outOfOrdernessMs());
+                case "--max-clock-skew" -> Durations.format(d.input().maxClockSkewMs());
                 case "--idle-advance-after" -> Durations.format(d.idleAdvanceAfterMs());
                 case "--retention" -> Durations.format(t.retentionMs());
                 case "--outlier-factor" -> String.valueOf(t.outlierFactor());

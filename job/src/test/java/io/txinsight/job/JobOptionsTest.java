@@ -156,7 +156,7 @@ class JobOptionsTest {
     private static final List<String> EVERY_OPTION = List.of(
             "--bootstrap-servers", "--topics", "--topic-pattern", "--monitor-group-id", "--committed-group-id",
             "--starting-offsets", "--kafka.<key>=<value>", "--stuck-timeout", "--stuck-timeout.<type>=<duration>",
-            "--abort-grace", "--abort-recheck", "--out-of-orderness", "--idle-advance-after", "--retention",
+            "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention",
             "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--outcomes-topic",
             "--alerts-topic", "--dead-letter-topic", "--checkpoint-interval", "--parallelism",
             "--transactional-id-prefix", "--job-name");

@@ -26,6 +26,7 @@ public final class MetricNames {
     public static final String VIEW = "view";
     public static final String EVENT_TYPE = "event_type";
     public static final String REASON = "reason";
+    public static final String ATTRIBUTE = "attribute";
 
     /** Distinct txn_type values per subtask before new ones report as "other". */
     public static final int TXN_TYPE_CAP = 20;
@@ -49,6 +50,8 @@ public final class MetricNames {
     public static final String DUPLICATES = "duplicates";
     /** Without labels: records written to the dead-letter topic (monitor view only). */
     public static final String DEAD_LETTERED = "dead_lettered";
+    /** Opens whose financial attribute is missing or mistyped (the record is still an event). */
+    public static final String ATTRIBUTE_PROBLEMS = "open_attribute_problems";
 
     // gauges, per tracker subtask
     public static final String OPEN_NOW = "open_now";

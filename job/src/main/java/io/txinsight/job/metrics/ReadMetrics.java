@@ -4,10 +4,12 @@ import static io.txinsight.job.metrics.MetricNames.*;
 
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.EventType;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.View;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -22,6 +24,8 @@ public final class ReadMetrics {
     private final Map<String, Counter> malformed = new HashMap<>();
     private final MetricGroup byReason;
     private final Counter deadLettered;
+    /** Per attribute and reason, bit for bit as {@link OpenAttributes#problemBits()}; monitor view only. */
+    private final Counter[] attributeProblems;
 
     public ReadMetrics(MetricGroup operatorGroup, View view) {
         MetricGroup root = operatorGroup.addGroup(GROUP);
@@ -35,6 +39,35 @@ public final class ReadMetrics {
         }
         malformedCounter(DeadLetter.DECODER_ERROR);
         this.deadLettered = view == View.MONITOR ? root.counter(DEAD_LETTERED) : null;
+        this.attributeProblems = view == View.MONITOR ? attributeProblemCounters(root) : null;
+    }
+
+    private static Counter[] attributeProblemCounters(MetricGroup root) {
+        List<String> names = OpenAttributes.ORDER;
+        OpenAttributes.Reason[] reasons = OpenAttributes.Reason.values();
+        Counter[] counters = new Counter[names.size() * reasons.length];
+        for (int i = 0; i < names.size(); i++) {
+            MetricGroup attribute = root.addGroup(ATTRIBUTE, names.get(i));
+            for (OpenAttributes.Reason r : reasons) {
+                counters[i * reasons.length + r.ordinal()] = attribute.addGroup(REASON, r.wireName()).counter(ATTRIBUTE_PROBLEMS);
+            }
+        }
+        return counters;
+    }
+
+    /**
+     * Counts what was wrong with an open's attributes ({@link OpenAttributes#problemBits()}). Only
+     * the monitor view counts: both views read the same open.
+     */
+    public void attributeProblems(int bits) {
+        if (attributeProblems == null || bits == 0) {
+            return;
+        }
+        for (int b = 0; b < attributeProblems.length; b++) {
+            if ((bits & (1 << b)) != 0) {
+                attributeProblems[b].inc();
+            }
+        }
     }
 
     public void event(EventType type) {

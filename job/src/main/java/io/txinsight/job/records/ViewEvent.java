@@ -3,11 +3,14 @@ package io.txinsight.job.records;
 import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
+import io.txinsight.events.OpenAttributes;
+import java.math.BigDecimal;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * A business event as the tracker sees it: the event fields it needs (attributes are dropped), the
- * view it came through, and where it sits in Kafka (for the abort evidence of docs/design.md §4).
+ * A business event as the job sees it: the event fields it needs, the financial attributes of an
+ * open ({@link OpenAttributes}; every other attribute is dropped), the view it came through, and
+ * where it sits in Kafka (for the abort evidence of docs/design.md §4).
  *
  * <p>Every event crosses the network at {@code keyBy}, so it has its own serializer
  * ({@link ViewEventSerializer}) rather than Flink's reflective POJO one; the public fields and the
@@ -28,6 +31,15 @@ public class ViewEvent {
     public long offset;
     /** Wall-clock ms when the job decoded it; commit latency is measured with it. */
     public long seenAtMs;
+    // The open's financial attributes; null on other events, and where missing or mistyped.
+    public String account;
+    /** Exact, as sent (125.50 keeps its scale). */
+    public BigDecimal amount;
+    public String currency;
+    public String merchant;
+    public String category;
+    /** What was wrong with the open's attributes: {@link OpenAttributes#problemBits()}; 0 if nothing. */
+    public int attributeProblems;
 
     public ViewEvent() {}
 
@@ -45,6 +57,15 @@ public class ViewEvent {
         v.partition = partition;
         v.offset = offset;
         v.seenAtMs = seenAtMs;
+        if (v.eventType == EventType.TRANSACTION_OPEN) {
+            OpenAttributes a = OpenAttributes.of(e.attributes());
+            v.account = a.account();
+            v.amount = a.amount();
+            v.currency = a.currency();
+            v.merchant = a.merchant();
+            v.category = a.category();
+            v.attributeProblems = a.problemBits();
+        }
         return v;
     }
 

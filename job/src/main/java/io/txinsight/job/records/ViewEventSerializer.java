@@ -5,6 +5,7 @@ import io.txinsight.events.EventType;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.BigDecSerializer;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -17,7 +18,10 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Wire form: view, event type and status as one byte each (the enum's position, -1 for null),
  * then txn_id, ts, step, txn_type, topic, partition, offset and seen-at, strings as Flink's
- * {@link StringValue} writes them (null allowed). A change to this form, or to the order of
+ * {@link StringValue} writes them (null allowed); then whether attributes follow (only on an
+ * open), and if so account, amount (as Flink's {@link BigDecSerializer}), currency, merchant,
+ * category and the problem bits. Events travel only between running tasks (checkpoints are
+ * aligned, so none is ever in a checkpoint): the attributes were added without a new snapshot. A change to this form, or to the order of
  * {@link View}, {@link EventType} or {@link CloseStatus}, needs a new snapshot class that says
  * how to read the old form ({@code ViewEventSerializerTest} pins the order).
  */
@@ -58,6 +62,12 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         reuse.partition = from.partition;
         reuse.offset = from.offset;
         reuse.seenAtMs = from.seenAtMs;
+        reuse.account = from.account;
+        reuse.amount = from.amount; // immutable
+        reuse.currency = from.currency;
+        reuse.merchant = from.merchant;
+        reuse.category = from.category;
+        reuse.attributeProblems = from.attributeProblems;
         return reuse;
     }
 
@@ -79,6 +89,17 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         out.writeInt(e.partition);
         out.writeLong(e.offset);
         out.writeLong(e.seenAtMs);
+        // Only opens carry attributes: other events pay one byte for them.
+        boolean attributes = e.eventType == EventType.TRANSACTION_OPEN;
+        out.writeBoolean(attributes);
+        if (attributes) {
+            StringValue.writeString(e.account, out);
+            BigDecSerializer.INSTANCE.serialize(e.amount, out);
+            StringValue.writeString(e.currency, out);
+            StringValue.writeString(e.merchant, out);
+            StringValue.writeString(e.category, out);
+            out.writeInt(e.attributeProblems);
+        }
     }
 
     @Override
@@ -99,6 +120,21 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         reuse.partition = in.readInt();
         reuse.offset = in.readLong();
         reuse.seenAtMs = in.readLong();
+        if (in.readBoolean()) {
+            reuse.account = StringValue.readString(in);
+            reuse.amount = BigDecSerializer.readBigDecimal(in);
+            reuse.currency = StringValue.readString(in);
+            reuse.merchant = StringValue.readString(in);
+            reuse.category = StringValue.readString(in);
+            reuse.attributeProblems = in.readInt();
+        } else {
+            reuse.account = null;
+            reuse.amount = null;
+            reuse.currency = null;
+            reuse.merchant = null;
+            reuse.category = null;
+            reuse.attributeProblems = 0;
+        }
         return reuse;
     }
 
@@ -122,6 +158,16 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         StringValue.copyString(source, target);
         StringValue.copyString(source, target);
         target.write(source, 4 + 8 + 8);
+        boolean attributes = source.readBoolean();
+        target.writeBoolean(attributes);
+        if (attributes) {
+            StringValue.copyString(source, target);
+            BigDecSerializer.INSTANCE.copy(source, target);
+            StringValue.copyString(source, target);
+            StringValue.copyString(source, target);
+            StringValue.copyString(source, target);
+            target.writeInt(source.readInt());
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param startingOffsets where to start without a checkpoint
  * @param clientProperties extra consumer properties (security settings, …) for both views
  * @param bounded stop at the offsets that are latest when the job starts (benchmarks, tests)
+ * @param maxClockSkewMs how far ahead of the wall clock an event may be dated (see {@link ViewDeserializer})
  */
 public record KafkaInput(
         String bootstrapServers,
@@ -22,7 +23,8 @@ public record KafkaInput(
         Pattern topicPattern,
         StartingOffsets startingOffsets,
         Map<String, String> clientProperties,
-        boolean bounded)
+        boolean bounded,
+        long maxClockSkewMs)
         implements Serializable {
 
     public KafkaInput {
@@ -33,22 +35,26 @@ public record KafkaInput(
         }
         startingOffsets = startingOffsets == null ? StartingOffsets.COMMITTED : startingOffsets;
         clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        if (maxClockSkewMs < 0) {
+            throw new IllegalArgumentException("maxClockSkewMs must not be negative");
+        }
     }
 
     public static KafkaInput ofTopics(String bootstrapServers, String... topics) {
-        return new KafkaInput(bootstrapServers, List.of(topics), null, StartingOffsets.EARLIEST, Map.of(), false);
+        return new KafkaInput(bootstrapServers, List.of(topics), null, StartingOffsets.EARLIEST, Map.of(), false,
+                io.txinsight.job.JobConfig.Input.DEFAULTS.maxClockSkewMs());
     }
 
     public KafkaInput withStartingOffsets(StartingOffsets offsets) {
-        return new KafkaInput(bootstrapServers, topics, topicPattern, offsets, clientProperties, bounded);
+        return new KafkaInput(bootstrapServers, topics, topicPattern, offsets, clientProperties, bounded, maxClockSkewMs);
     }
 
     public KafkaInput withBounded(boolean bounded) {
-        return new KafkaInput(bootstrapServers, topics, topicPattern, startingOffsets, clientProperties, bounded);
+        return new KafkaInput(bootstrapServers, topics, topicPattern, startingOffsets, clientProperties, bounded, maxClockSkewMs);
     }
 
     public KafkaInput withClientProperties(Map<String, String> properties) {
-        return new KafkaInput(bootstrapServers, topics, topicPattern, startingOffsets, properties, bounded);
+        return new KafkaInput(bootstrapServers, topics, topicPattern, startingOffsets, properties, bounded, maxClockSkewMs);
     }
 
     /** The topics as users wrote them, for names and logs. */

@@ -28,7 +28,7 @@ public final class KafkaViews {
                 .setGroupId(groupId)
                 .setClientIdPrefix(groupId)
                 .setStartingOffsets(input.startingOffsets().initializer())
-                .setDeserializer(new ViewDeserializer(view));
+                .setDeserializer(new ViewDeserializer(view, WallClock.SYSTEM, input.maxClockSkewMs()));
         if (input.topicPattern() != null) {
             b.setTopicPattern(input.topicPattern());
         } else {

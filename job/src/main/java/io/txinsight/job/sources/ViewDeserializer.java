@@ -1,13 +1,17 @@
 package io.txinsight.job.sources;
 
 import io.txinsight.events.DeadLetter;
+import io.txinsight.events.Durations;
 import io.txinsight.events.DecodeResult;
 import io.txinsight.events.EventCodec;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Rejection;
+import io.txinsight.job.JobConfig;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -21,6 +25,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>It never throws. A Flink source that throws on a record fails the job, restarts it, meets
  * the same record again and fails again: one bad record would stop the whole view. Even an
  * unexpected error inside the codec becomes a dead letter ({@link DeadLetter#DECODER_ERROR}).
+ *
+ * <p>Event time is bounded against the wall clock: an event dated more than {@code maxClockSkewMs}
+ * ahead of it is a dead letter ({@link Rejection.Reason#FUTURE_TIMESTAMP}) before anything reads its
+ * time, so it moves no watermark, no clock and no gauge. One record dated 2099 would otherwise drag
+ * the monitor clock of its partition 73 years ahead and fire every deadline at once. Events from
+ * the past stay valid: catch-ups and replays are normal.
  */
 public class ViewDeserializer implements KafkaRecordDeserializationSchema<DecodedRecord> {
     private static final long serialVersionUID = 1L;
@@ -30,15 +40,17 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
 
     private final View view;
     private final WallClock clock;
+    private final long maxClockSkewMs;
     private transient EventCodec codec;
 
     public ViewDeserializer(View view) {
-        this(view, WallClock.SYSTEM);
+        this(view, WallClock.SYSTEM, JobConfig.Input.DEFAULTS.maxClockSkewMs());
     }
 
-    public ViewDeserializer(View view, WallClock clock) {
+    public ViewDeserializer(View view, WallClock clock, long maxClockSkewMs) {
         this.view = view;
         this.clock = clock;
+        this.maxClockSkewMs = maxClockSkewMs;
     }
 
     @Override
@@ -52,11 +64,17 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
             codec = new EventCodec();
         }
         try {
-            // The tracker has no use for the attributes: they are checked, not built.
-            DecodeResult result = codec.decodeWithoutAttributes(record.value());
+            // Of the attributes only the open's financial ones are built; the rest is checked only.
+            DecodeResult result = codec.decodeKeeping(OpenAttributes.NAMES, record.value());
             if (result instanceof DecodeResult.Accepted accepted) {
+                long now = clock.nowMs();
+                long ts = accepted.event().ts();
+                if (ts - now > maxClockSkewMs) {
+                    return DecodedRecord.deadLetter(deadLetter(record, Rejection.Reason.FUTURE_TIMESTAMP.name(),
+                            EventCodec.TS, futureMessage(ts, now)));
+                }
                 return DecodedRecord.event(ViewEvent.of(
-                        view, accepted.event(), record.topic(), record.partition(), record.offset(), clock.nowMs()));
+                        view, accepted.event(), record.topic(), record.partition(), record.offset(), now));
             }
             Rejection r = result.rejection();
             return DecodedRecord.deadLetter(deadLetter(record, r.reason().name(), r.field(), r.message()));
@@ -64,6 +82,12 @@ public class ViewDeserializer implements KafkaRecordDeserializationSchema<Decode
             return DecodedRecord.deadLetter(deadLetter(
                     record, DeadLetter.DECODER_ERROR, null, "the decoder failed on this record: " + e));
         }
+    }
+
+    private String futureMessage(long ts, long now) {
+        return "field 'ts' is " + Instant.ofEpochMilli(ts) + ", " + Durations.format(ts - now)
+                + " ahead of the job's clock (" + Instant.ofEpochMilli(now) + "); at most "
+                + Durations.format(maxClockSkewMs) + " ahead is accepted (--max-clock-skew). Check the producer's clock.";
     }
 
     private DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String field, String message) {

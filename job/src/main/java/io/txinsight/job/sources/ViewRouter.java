@@ -39,6 +39,7 @@ public class ViewRouter extends ProcessFunction<DecodedRecord, ViewEvent> {
     public void processElement(DecodedRecord record, Context ctx, Collector<ViewEvent> out) {
         if (record.isEvent()) {
             metrics.event(record.event.eventType);
+            metrics.attributeProblems(record.event.attributeProblems);
             out.collect(record.event);
             return;
         }

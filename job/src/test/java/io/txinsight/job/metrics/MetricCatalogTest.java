@@ -28,13 +28,13 @@ public class MetricCatalogTest {
 
     /** Rule 1 of monitoring/prometheus/prometheus.yml (Prometheus regexes are anchored, as matches() is). */
     static final Pattern STRIP_LABEL_KEYS = Pattern.compile(
-            "flink_taskmanager_job_task_operator_txinsights_(?:(?:txn_type|step|status|view|event_type|reason|le)_)*(.+)");
+            "flink_taskmanager_job_task_operator_txinsights_(?:(?:txn_type|step|status|view|event_type|reason|attribute|le)_)*(.+)");
 
     static final Set<String> DOCUMENTED = Set.of(
             "txinsights_opened", "txinsights_tentatively_closed", "txinsights_closed", "txinsights_aborted",
             "txinsights_stuck", "txinsights_recovered", "txinsights_expired", "txinsights_outliers",
             "txinsights_events", "txinsights_malformed", "txinsights_late", "txinsights_duplicates",
-            "txinsights_dead_lettered", "txinsights_open_now", "txinsights_tentatively_closed_now",
+            "txinsights_dead_lettered", "txinsights_open_attribute_problems", "txinsights_open_now", "txinsights_tentatively_closed_now",
             "txinsights_stuck_now", "txinsights_oldest_open_age_ms", "txinsights_committed_view_lag_ms",
             "txinsights_duration_ms_bucket", "txinsights_duration_ms_count", "txinsights_duration_ms_sum",
             "txinsights_tentative_duration_ms_bucket", "txinsights_tentative_duration_ms_count",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -36,8 +37,19 @@ class ViewEventSerializerTest {
 
     static List<ViewEvent> events() {
         ViewEvent bare = new ViewEvent(); // every reference null, every number zero
+        ViewEvent withAttributes = event(View.MONITOR, EventType.TRANSACTION_OPEN, "T-2", null, "deposit", null);
+        withAttributes.account = "acc-00042";
+        withAttributes.amount = new BigDecimal("125.50");
+        withAttributes.currency = "EUR";
+        withAttributes.merchant = "Metro Fuel #7";
+        withAttributes.category = "fuel";
+        ViewEvent partly = event(View.COMMITTED, EventType.TRANSACTION_OPEN, "T-3", null, null, null);
+        partly.amount = new BigDecimal("-1E+30");
+        partly.attributeProblems = 0b10_1001_0000;
         return List.of(
                 event(View.MONITOR, EventType.TRANSACTION_OPEN, "T-1", null, "payment", null),
+                withAttributes,
+                partly,
                 event(View.COMMITTED, EventType.STEP_DONE, "T-\u00e9\u4e2d\uD83D\uDE00", "settle", null, null),
                 event(View.COMMITTED, EventType.TRANSACTION_CLOSE, "x".repeat(256), null, null, CloseStatus.FAILED),
                 bare);

@@ -7,14 +7,19 @@ import io.txinsight.events.CloseStatus;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.EventCodec;
 import io.txinsight.events.EventType;
+import io.txinsight.events.OpenAttributes;
 import io.txinsight.events.Rejection;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.records.ViewEventTypeInfo;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class ViewDeserializerTest {
 
     private static final long NOW = 1_790_000_000_000L;
-    private final ViewDeserializer monitor = new ViewDeserializer(View.MONITOR, () -> NOW);
+    private static final long SKEW = 300_000;
+    private final ViewDeserializer monitor = new ViewDeserializer(View.MONITOR, () -> NOW, SKEW);
 
     private static ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {
         return new ConsumerRecord<>("txn-events", 2, 41L, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
@@ -71,6 +77,44 @@ class ViewDeserializerTest {
     }
 
     @Test
+    void anOpenCarriesItsFinancialAttributesAndNothingElse() {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("account", "acc-00042");
+        attributes.put("amount", new BigDecimal("125.50"));
+        attributes.put("currency", "EUR");
+        attributes.put("merchant", "Metro Fuel #7");
+        attributes.put("category", 7); // mistyped: counted, the record is still an event
+        attributes.put("note", "ignored");
+        byte[] value = new EventCodec().encode(BusinessEvent.open("t-1", 5L, "deposit", attributes));
+
+        ViewEvent e = decodeOne(record("t-1", value)).event;
+
+        assertThat(e.account).isEqualTo("acc-00042");
+        assertThat(e.amount).isEqualTo(new BigDecimal("125.50"));
+        assertThat(e.currency).isEqualTo("EUR");
+        assertThat(e.merchant).isEqualTo("Metro Fuel #7");
+        assertThat(e.category).isNull();
+        assertThat(OpenAttributes.problemsOf(e.attributeProblems)).containsExactly(
+                new OpenAttributes.Problem("category", OpenAttributes.Reason.WRONG_TYPE));
+    }
+
+    @Test
+    void anEventDatedBeyondTheAllowedSkewIsADeadLetterAndOneFromThePastIsNot() {
+        EventCodec codec = new EventCodec();
+        DecodedRecord future = decodeOne(record("t-1", codec.encode(BusinessEvent.open("t-1", NOW + SKEW + 1, "p", Map.of()))));
+        DecodedRecord edge = decodeOne(record("t-2", codec.encode(BusinessEvent.open("t-2", NOW + SKEW, "p", Map.of()))));
+        DecodedRecord past = decodeOne(record("t-3", codec.encode(BusinessEvent.open("t-3", 86_400_000L, "p", Map.of()))));
+
+        assertThat(future.isEvent()).isFalse();
+        assertThat(future.deadLetter.reason()).isEqualTo("FUTURE_TIMESTAMP");
+        assertThat(future.deadLetter.field()).isEqualTo("ts");
+        assertThat(future.deadLetter.message())
+                .contains("ahead of the job's clock").contains("at most 5m ahead").contains("--max-clock-skew");
+        assertThat(edge.isEvent()).as("exactly the allowed skew is accepted").isTrue();
+        assertThat(past.isEvent()).as("a replay from 1970 is still an event").isTrue();
+    }
+
+    @Test
     void theKafkaTimestampTravelsWithTheRecordForTheWatermarks() {
         byte[] value = new EventCodec().encode(BusinessEvent.open("t-9", 5L, "payment", Map.of()));
         ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("txn-events", 0, 3L, NOW - 250,
@@ -86,7 +130,7 @@ class ViewDeserializerTest {
     void everyRejectionBecomesADeadLetterWithItsReason() {
         String deep = "{\"event_type\":\"transaction_open\",\"txn_id\":\"t\",\"ts\":1,\"attributes\":"
                 + "{\"a\":".repeat(40) + "1" + "}".repeat(40) + "}";
-        Map<Rejection.Reason, String> cases = Map.of(
+        Map<Rejection.Reason, String> cases = new EnumMap<>(Map.of(
                 Rejection.Reason.NOT_JSON, "{\"event_type\": transaction_open",
                 Rejection.Reason.NOT_OBJECT, "[1, 2, 3]",
                 Rejection.Reason.TOO_LARGE, deep,
@@ -99,7 +143,9 @@ class ViewDeserializerTest {
                 Rejection.Reason.UNPARSEABLE_TIMESTAMP,
                         "{\"event_type\":\"transaction_open\",\"txn_id\":\"t-1\",\"ts\":\"yesterday\"}",
                 Rejection.Reason.DUPLICATE_FIELD,
-                        "{\"event_type\":\"transaction_open\",\"txn_id\":\"t-1\",\"txn_id\":\"t-2\",\"ts\":1}");
+                        "{\"event_type\":\"transaction_open\",\"txn_id\":\"t-1\",\"txn_id\":\"t-2\",\"ts\":1}"));
+        cases.put(Rejection.Reason.FUTURE_TIMESTAMP,
+                "{\"event_type\":\"transaction_open\",\"txn_id\":\"t-1\",\"ts\":\"2099-01-01T00:00:00Z\"}");
         assertThat(cases.keySet()).containsExactlyInAnyOrderElementsOf(EnumSet.allOf(Rejection.Reason.class));
 
         cases.forEach((reason, value) -> {
@@ -167,7 +213,7 @@ class ViewDeserializerTest {
 
     @Test
     void theCommittedViewLabelsItsOwnRecords() {
-        ViewDeserializer committed = new ViewDeserializer(View.COMMITTED, () -> NOW);
+        ViewDeserializer committed = new ViewDeserializer(View.COMMITTED, () -> NOW, SKEW);
         DecodedRecord r = committed.decode(record("[]"));
         assertThat(r.deadLetter.view()).isEqualTo("committed");
     }
