@@ -4,6 +4,7 @@ import io.txinsight.job.sinks.KafkaOutputs;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.job.velocity.rule.VelocitySettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * @param input what both views read
  * @param outputs where the outcomes, alerts and dead letters go
  * @param tracker the tracker's timing and outlier rules
+ * @param velocity the velocity rules, per account
  * @param outOfOrdernessMs how far event times may run out of order; the monitor clock trails the newest event by this much
  * @param idleAdvanceAfterMs silence on a partition after which the monitor clock advances with the wall clock
  * @param checkpointIntervalMs checkpoint this often (outputs exactly-once); 0 leaves it to the cluster
@@ -33,6 +35,7 @@ public record JobConfig(
         Input input,
         Outputs outputs,
         TrackerSettings tracker,
+        VelocitySettings velocity,
         long outOfOrdernessMs,
         long idleAdvanceAfterMs,
         long checkpointIntervalMs,
@@ -40,7 +43,7 @@ public record JobConfig(
         String jobName) {
 
     public static final JobConfig DEFAULTS = new JobConfig(
-            "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS,
+            "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS, VelocitySettings.DEFAULTS,
             2_000, 2_000, 10_000, 0, "txinsight");
 
     public JobConfig {
@@ -49,6 +52,7 @@ public record JobConfig(
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(velocity, "velocity");
         Objects.requireNonNull(jobName, "jobName");
     }
 
@@ -143,17 +147,17 @@ public record JobConfig(
     // --- changing a copy ----------------------------------------------------------------------
 
     public JobConfig withBootstrapServers(String servers) {
-        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, idleAdvanceAfterMs,
+        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs, idleAdvanceAfterMs,
                 checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withKafkaProperties(Map<String, String> properties) {
-        return new JobConfig(bootstrapServers, properties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, properties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withInput(Input in) {
-        return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
@@ -184,7 +188,7 @@ public record JobConfig(
     }
 
     public JobConfig withOutputs(Outputs out) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
@@ -198,32 +202,37 @@ public record JobConfig(
     }
 
     public JobConfig withTracker(TrackerSettings settings) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, velocity, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
+    }
+
+    public JobConfig withVelocity(VelocitySettings settings) {
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, settings, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withOutOfOrdernessMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, ms, idleAdvanceAfterMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, ms, idleAdvanceAfterMs,
                 checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withIdleAdvanceAfterMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, ms,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs, ms,
                 checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withCheckpointIntervalMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, ms, parallelism, jobName);
     }
 
     public JobConfig withParallelism(int n) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, n, jobName);
     }
 
     public JobConfig withJobName(String name) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name);
     }
 }

@@ -7,6 +7,7 @@ import io.txinsight.events.EventType;
 import io.txinsight.job.records.View;
 import io.txinsight.job.tracker.LiveCounts;
 import io.txinsight.job.tracker.TrackerMetrics;
+import io.txinsight.job.velocity.VelocityMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,7 +43,9 @@ public class MetricCatalogTest {
             "txinsights_commit_latency_ms_count", "txinsights_commit_latency_ms_sum",
             "txinsights_step_duration_ms_bucket", "txinsights_step_duration_ms_count",
             "txinsights_step_duration_ms_sum", "txinsights_inter_step_gap_ms_bucket",
-            "txinsights_inter_step_gap_ms_count", "txinsights_inter_step_gap_ms_sum");
+            "txinsights_inter_step_gap_ms_count", "txinsights_inter_step_gap_ms_sum",
+            "txinsights_velocity_opens", "txinsights_velocity_bursts", "txinsights_velocity_late",
+            "txinsights_velocity_duplicates");
 
     /** The documented name of a raw exported name with its labels (rules 1 and 2). */
     public static String documentedName(String rawName, Map<String, String> labels) {
@@ -88,6 +91,9 @@ public class MetricCatalogTest {
             r.event(EventType.STEP_OPEN);
             operator.metrics().putAll(router.metrics());
         }
+        CapturingMetricGroup velocity = new CapturingMetricGroup();
+        new VelocityMetrics(velocity);
+        operator.metrics().putAll(velocity.metrics());
         Map<String, Set<String>> out = new HashMap<>();
         operator.metrics().keySet().forEach(id -> {
             int brace = id.indexOf('{');
