@@ -1,5 +1,6 @@
 package io.txinsight.simulator.cli;
 
+import io.txinsight.events.RecordKey;
 import io.txinsight.simulator.Presets;
 import io.txinsight.simulator.SimulationParams;
 import java.util.Map;
@@ -134,6 +135,23 @@ public final class ModelOptions {
     @Option(names = "--topic", paramLabel = "NAME", description = "Topic of every record (default: txn-events).")
     String topic;
 
+    @Option(names = "--key", paramLabel = "txn_id|account", converter = RecordKeyConverter.class,
+            description = "What each business event's record is keyed by: its txn_id (default), or its transaction's "
+                    + "account, as producers that partition by customer do; every event of a transaction has the same key.")
+    RecordKey key;
+
+    /** {@code txn_id} or {@code account}, as the wire writes them. */
+    static final class RecordKeyConverter implements picocli.CommandLine.ITypeConverter<RecordKey> {
+        @Override
+        public RecordKey convert(String value) {
+            try {
+                return RecordKey.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     // --- time and identity ----------------------------------------------------------------------
 
     @Option(names = "--start-time", paramLabel = "INSTANT", converter = InstantConverter.class,
@@ -200,6 +218,7 @@ public final class ModelOptions {
         if (hangs != null) b.hangs(hangs);
         if (hangMs != null) b.hangMs(hangMs);
         if (topic != null) b.topic(topic);
+        if (key != null) b.key(key);
         if (startTime != null) {
             b.startEpochMs(startTime);
         } else if (streaming) {
