@@ -52,8 +52,10 @@ TASKS = {
     "Source: monitor": ["Source: monitor", "DecodeMonitor"],
     "Source: committed": ["Source: committed", "DecodeCommitted"],
     "TransactionTracker -> Sink: outcomes": ["TransactionTracker", "Sink: outcomes"],
+    "VelocityDetector -> Sink: velocity alerts": ["VelocityDetector", "Sink: velocity alerts"],
 }
 TRACKER_TASK = "TransactionTracker -> Sink: outcomes"
+VELOCITY_TASK = "VelocityDetector -> Sink: velocity alerts"
 
 
 @functools.lru_cache(maxsize=None)
@@ -146,6 +148,11 @@ class FlinkJob:
         scope = "taskmanager_job_task_operator_txinsights" + "".join("_" + k for k in keys)
         self.registry.add(self._raw(name, keys), self._tracker(subtask, **own), delta, scope)
 
+    def _velocity_count(self, subtask, name, delta):
+        """A counter of the VelocityDetector operator, without labels of its own."""
+        labels = self._operator_labels(VELOCITY_TASK, "VelocityDetector", subtask)
+        self.registry.add(self._raw(name, []), labels, delta, "taskmanager_job_task_operator_txinsights")
+
     def _gauge(self, subtask, name, value):
         self.registry.set(self._raw(name, []), self._tracker(subtask), value,
                           "taskmanager_job_task_operator_txinsights")
@@ -179,6 +186,8 @@ class FlinkJob:
                 self._count(s, "late", ["view"], 0, view=view)
                 self._count(s, "duplicates", ["view"], 0, view=view)
             self._count(s, "dead_lettered", [], 0)
+            for name in ("velocity_opens", "velocity_bursts", "velocity_late", "velocity_duplicates"):
+                self._velocity_count(s, name, 0)
         self._flink_metrics()
         self._gauges()
 
@@ -223,6 +232,9 @@ class FlinkJob:
             self._count(s, "dead_lettered", [], bad)
             self._count(s, "late", ["view"], 1 if rng.random() < 0.3 else 0, view="monitor")
             self._count(s, "duplicates", ["view"], 1 if rng.random() < 0.2 else 0, view="committed")
+            opens = sum(max(0, spec["per_tick"]) for spec in TYPES.values())
+            self._velocity_count(s, "velocity_opens", opens)
+            self._velocity_count(s, "velocity_bursts", 1 if rng.random() < 0.05 else 0)
         stuck = self.settings["stuck"]
         if stuck > self.stuck_counted:
             self._count(0, "stuck", ["txn_type"], stuck - self.stuck_counted, txn_type="payment")

@@ -14,6 +14,7 @@
      until the alert is in Alertmanager (/api/v2/alerts) and notified to the team webhook.
      Waits until the job's outliers fire TxinsightsOutlierRateHigh in Prometheus, its threshold
      lowered to 1% and its "for" to 2 s in the test's copy (the demo's outliers are about 4%).
+     Waits until the job's velocity bursts fire TxinsightsVelocityBurst, as shipped.
   5. Stops the demo (SIGTERM to its process group, as Ctrl-C would), Prometheus and Alertmanager
      by PID, also on failure, and removes the temporary directory (--keep keeps it).
 
@@ -46,6 +47,7 @@ ROOT = os.path.dirname(e2e.MONITORING)
 LAUNCHER = os.path.join(ROOT, "txinsight")
 STUCK_ALERT = "TxinsightsTransactionsStuck"
 OUTLIER_ALERT = "TxinsightsOutlierRateHigh"
+VELOCITY_ALERT = "TxinsightsVelocityBurst"
 # The demo's mixed workload makes about 4% of its transactions outliers (3% slow steps, 1% late
 # closes), under the alert's 5%, and lasts a minute, not the alert's 10. The check lowers both
 # in its copy of the rules: what it proves is that the real job's outlier counter flows through
@@ -259,6 +261,19 @@ def main(argv=None):
             return ", ".join(f"{a['labels']['txn_type']} {float(a['value']):.1%}" for a in alerts)
         run.check(f"the job's outliers fire {OUTLIER_ALERT} in Prometheus (at {OUTLIER_TEST_THRESHOLD}, for 2s)",
                   outliers_fire)
+
+        def velocity_fires():
+            def firing():
+                return [a for a in prom.get("/api/v1/alerts")["alerts"]
+                        if a["labels"]["alertname"] == VELOCITY_ALERT and a["state"] == "firing"]
+            alerts = e2e.wait_for(f"{VELOCITY_ALERT} to fire", firing, args.timeout, watched)
+            for a in alerts:
+                if (a["labels"].get("severity") != "warning" or a["labels"].get("job_name") != DEMO_JOB
+                        or not float(a["value"]) > 0
+                        or a["annotations"].get("runbook_url") != "docs/runbooks.md#txinsightsvelocityburst"):
+                    raise AssertionError(f"unexpected alert {a}")
+            return ", ".join(f"{float(a['value']):.0f} burst(s)" for a in alerts)
+        run.check(f"the job's velocity bursts fire {VELOCITY_ALERT} in Prometheus", velocity_fires)
 
         # Last, when every kind of event (stuck ones too) has occurred and its series exist.
         def relabeled():
