@@ -248,30 +248,28 @@ def main(argv=None):
             return f"receiver {found[0]['receiver']}"
         run.check("Alertmanager notifies the team webhook", warning_webhook)
 
-        def outliers_fire():
+        def warnings_firing(alertname, value_ok):
+            """Waits for the alert to fire for the demo's job; checks its labels, value and runbook."""
             def firing():
                 return [a for a in prom.get("/api/v1/alerts")["alerts"]
-                        if a["labels"]["alertname"] == OUTLIER_ALERT and a["state"] == "firing"]
-            alerts = e2e.wait_for(f"{OUTLIER_ALERT} to fire", firing, args.timeout, watched)
+                        if a["labels"]["alertname"] == alertname and a["state"] == "firing"]
+            alerts = e2e.wait_for(f"{alertname} to fire", firing, args.timeout, watched)
             for a in alerts:
                 if (a["labels"].get("severity") != "warning" or a["labels"].get("job_name") != DEMO_JOB
-                        or not a["labels"].get("txn_type") or not 0 < float(a["value"]) <= 1
-                        or a["annotations"].get("runbook_url") != "docs/runbooks.md#txinsightsoutlierratehigh"):
+                        or not value_ok(a)
+                        or a["annotations"].get("runbook_url") != "docs/runbooks.md#" + alertname.lower()):
                     raise AssertionError(f"unexpected alert {a}")
+            return alerts
+
+        def outliers_fire():
+            alerts = warnings_firing(OUTLIER_ALERT,
+                                     lambda a: a["labels"].get("txn_type") and 0 < float(a["value"]) <= 1)
             return ", ".join(f"{a['labels']['txn_type']} {float(a['value']):.1%}" for a in alerts)
         run.check(f"the job's outliers fire {OUTLIER_ALERT} in Prometheus (at {OUTLIER_TEST_THRESHOLD}, for 2s)",
                   outliers_fire)
 
         def velocity_fires():
-            def firing():
-                return [a for a in prom.get("/api/v1/alerts")["alerts"]
-                        if a["labels"]["alertname"] == VELOCITY_ALERT and a["state"] == "firing"]
-            alerts = e2e.wait_for(f"{VELOCITY_ALERT} to fire", firing, args.timeout, watched)
-            for a in alerts:
-                if (a["labels"].get("severity") != "warning" or a["labels"].get("job_name") != DEMO_JOB
-                        or not float(a["value"]) > 0
-                        or a["annotations"].get("runbook_url") != "docs/runbooks.md#txinsightsvelocityburst"):
-                    raise AssertionError(f"unexpected alert {a}")
+            alerts = warnings_firing(VELOCITY_ALERT, lambda a: float(a["value"]) > 0)
             return ", ".join(f"{float(a['value']):.0f} burst(s)" for a in alerts)
         run.check(f"the job's velocity bursts fire {VELOCITY_ALERT} in Prometheus", velocity_fires)
 
