@@ -156,6 +156,12 @@ public final class JobOptions {
                     + "Must exceed every stuck timeout.")
     private long retentionMs;
 
+    @Option(names = "--duplicate-horizon", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "How long after a Closed outcome a copy of the transaction's events still counts as a duplicate "
+                    + "(an event dated after the close is a new life of the txn_id). Memory: about 150 bytes per id "
+                    + "closed within it.")
+    private long duplicateHorizonMs;
+
     @Option(names = "--outlier-factor", paramLabel = "<x>",
             description = "A closed transaction slower than this many times the running median of its type is an outlier.")
     private double outlierFactor;
@@ -321,6 +327,7 @@ public final class JobOptions {
         sloByTypeMs.forEach((t, ms) -> require(ms > 0, SLO_OF + t, "must be positive"));
         require(abortRecheckMs > 0, "--abort-recheck", "must be positive");
         require(idleAdvanceAfterMs > 0, "--idle-advance-after", "must be positive");
+        require(duplicateHorizonMs >= 0, "--duplicate-horizon", "must not be negative");
         long longestStuck = stuckTimeoutByTypeMs.values().stream().mapToLong(Long::longValue).max().orElse(0);
         longestStuck = Math.max(longestStuck, stuckTimeoutMs);
         require(retentionMs > longestStuck, "--retention",
@@ -383,6 +390,7 @@ public final class JobOptions {
                 .withAbortGraceMs(abortGraceMs)
                 .withAbortRecheckMs(abortRecheckMs)
                 .withRetentionMs(retentionMs)
+                .withDuplicateHorizonMs(duplicateHorizonMs)
                 .withOutlierFactor(outlierFactor)
                 .withOutlierWarmup(outlierWarmup)
                 .withSloByTypeMs(durations(SLO_OF, sloByType));
@@ -468,6 +476,7 @@ public final class JobOptions {
                 case "--max-clock-skew" -> Durations.format(d.input().maxClockSkewMs());
                 case "--idle-advance-after" -> Durations.format(d.idleAdvanceAfterMs());
                 case "--retention" -> Durations.format(t.retentionMs());
+                case "--duplicate-horizon" -> Durations.format(t.duplicateHorizonMs());
                 case "--outlier-factor" -> String.valueOf(t.outlierFactor());
                 case "--outlier-warmup" -> String.valueOf(t.outlierWarmup());
                 case "--velocity-count" -> String.valueOf(d.velocity().defaults().maxCount());

@@ -184,7 +184,7 @@ class JobOptionsTest {
     private static final List<String> EVERY_OPTION = List.of(
             "--bootstrap-servers", "--topics", "--topic-pattern", "--monitor-group-id", "--committed-group-id",
             "--starting-offsets", "--kafka.<key>=<value>", "--stuck-timeout", "--stuck-timeout.<type>=<duration>",
-            "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention",
+            "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention", "--duplicate-horizon",
             "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--velocity-count",
             "--velocity-amount", "--velocity-window", "--velocity-count.<type>=<n>", "--velocity-amount.<type>=<amount>",
             "--velocity-window.<type>=<duration>", "--outcomes-topic",

@@ -6,12 +6,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 /**
  * What a tracker subtask has learned beyond its keyed state, as one checkpointed entry per
- * subtask: the outlier medians per transaction type and the ids of recently closed transactions.
+ * subtask: the outlier medians per transaction type and the recently closed lives (id, close time,
+ * decision time).
  *
  * <p>Why checkpoint them: without the medians a restored job flags no relative outlier until each
  * type has warmed up again, and without the recently closed ids a resend of a closed transaction
@@ -22,15 +25,18 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  * <ul>
  *   <li>Medians: the entry of the same subtask; after a rescale, of subtask {@code index % old
  *       parallelism} (each subtask's medians are a fair sample of every type).
- *   <li>Recently closed ids: from every entry, those whose key now belongs to this subtask (the
+ *   <li>Recently closed lives: from every entry, those whose key now belongs to this subtask (the
  *       same key-group assignment Flink uses to route the events).
  * </ul>
  *
  * <p>Layout: version, subtask index, the medians ({@link OutlierDetector#writeTo}), the count of
- * ids and the ids oldest first. The former parallelism is the number of entries (one per subtask).
+ * lives and each as id, close time and decision time, oldest decision first. The former
+ * parallelism is the number of entries (one per subtask). Version 1 held the ids alone: a restore
+ * from it keeps the medians and forgets the ids (their close times are unknown).
  */
 final class TrackerMemory {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int IDS_ONLY = 1;
 
     private TrackerMemory() {}
 
@@ -41,8 +47,10 @@ final class TrackerMemory {
             out.writeInt(subtask);
             outliers.writeTo(out);
             out.writeInt(recentlyClosed.size());
-            for (String id : recentlyClosed.ids()) {
-                out.writeUTF(id);
+            for (Map.Entry<String, RecentlyClosed.Life> life : recentlyClosed.lives()) {
+                out.writeUTF(life.getKey());
+                out.writeLong(life.getValue().closeTs());
+                out.writeLong(life.getValue().decidedAt());
             }
         }
         return bytes.toByteArray();
@@ -61,11 +69,13 @@ final class TrackerMemory {
             return;
         }
         int medianSource = subtask % all.size(); // one entry per former subtask
+        List<Restored> lives = new ArrayList<>();
         for (byte[] entry : all) {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(entry))) {
                 int version = in.readInt();
-                if (version != VERSION) {
-                    throw new IOException("tracker memory of version " + version + "; this job reads version " + VERSION);
+                if (version != VERSION && version != IDS_ONLY) {
+                    throw new IOException("tracker memory of version " + version + "; this job reads versions "
+                            + IDS_ONLY + " and " + VERSION);
                 }
                 int from = in.readInt();
                 OutlierDetector theirs = from == medianSource ? outliers : OutlierDetector.discarding();
@@ -73,11 +83,21 @@ final class TrackerMemory {
                 int ids = in.readInt();
                 for (int i = 0; i < ids; i++) {
                     String id = in.readUTF();
+                    if (version == IDS_ONLY) {
+                        continue;
+                    }
+                    long closeTs = in.readLong();
+                    long decidedAt = in.readLong();
                     if (KeyGroupRangeAssignment.assignKeyToParallelOperator(id, maxParallelism, parallelism) == subtask) {
-                        recentlyClosed.add(id);
+                        lives.add(new Restored(id, closeTs, decidedAt));
                     }
                 }
             }
         }
+        // Several former subtasks' lives merge into one memory: back into decision order.
+        lives.sort(Comparator.comparingLong(Restored::decidedAt));
+        lives.forEach(l -> recentlyClosed.add(l.id(), l.closeTs(), l.decidedAt()));
     }
+
+    private record Restored(String id, long closeTs, long decidedAt) {}
 }

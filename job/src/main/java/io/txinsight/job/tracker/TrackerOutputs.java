@@ -64,7 +64,7 @@ final class TrackerOutputs {
         Long duration = close.durationMs();
         boolean outlier = duration != null && outliers.judge(s.txnType, duration);
         out.collect(outcome(s, txnId, Outcome.State.CLOSED, close, outlier, close.at()));
-        recentlyClosed.add(txnId);
+        recentlyClosed.add(txnId, s.close.ts, close.at());
         metrics.closed(s.txnType, close.result());
         if (duration != null) {
             metrics.committedDuration(s.txnType, duration);

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param outlierFactor outlier: duration above this many times the running median of its type
  * @param outlierWarmup closed transactions of a type needed before its median is trusted
  * @param sloByTypeMs per type SLO: a duration above it is an outlier whatever the median says
- * @param recentlyClosedMemory how many recently closed transaction ids each tracker subtask
- *     remembers (about 100 bytes each), so that an event of a transaction arriving after its
- *     Closed outcome counts as a duplicate rather than starting a phantom transaction; 0 turns it off
+ * @param duplicateHorizonMs how long (monitor clock) after a Closed outcome the tracker remembers
+ *     the id and its close time, so that a copy of the closed life's events counts as a duplicate
+ *     rather than starting a phantom transaction, while an event dated after the close starts a
+ *     new life. Bounded by time, not by count, so the verdicts do not depend on traffic volume;
+ *     memory is about 150 bytes per id, times the close rate, times this horizon
  */
 public record TrackerSettings(
         long stuckTimeoutMs,
@@ -29,11 +31,11 @@ public record TrackerSettings(
         double outlierFactor,
         int outlierWarmup,
         Map<String, Long> sloByTypeMs,
-        int recentlyClosedMemory)
+        long duplicateHorizonMs)
         implements Serializable {
 
     public static final TrackerSettings DEFAULTS =
-            new TrackerSettings(60_000, Map.of(), 5_000, 3_600_000, 1_000, 4.0, 20, Map.of(), 100_000);
+            new TrackerSettings(60_000, Map.of(), 5_000, 3_600_000, 1_000, 4.0, 20, Map.of(), 300_000);
 
     public TrackerSettings {
         // Immutable copies: the settings travel inside the tracker function to every subtask.
@@ -53,46 +55,46 @@ public record TrackerSettings(
 
     public TrackerSettings withStuckTimeoutMs(long ms) {
         return new TrackerSettings(ms, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, abortRecheckMs,
-                outlierFactor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withStuckTimeoutByTypeMs(Map<String, Long> byType) {
         return new TrackerSettings(stuckTimeoutMs, byType, abortGraceMs, retentionMs, abortRecheckMs,
-                outlierFactor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withAbortGraceMs(long ms) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, ms, retentionMs, abortRecheckMs,
-                outlierFactor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withRetentionMs(long ms) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, ms, abortRecheckMs,
-                outlierFactor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withAbortRecheckMs(long ms) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, ms,
-                outlierFactor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withOutlierFactor(double factor) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, abortRecheckMs,
-                factor, outlierWarmup, sloByTypeMs, recentlyClosedMemory);
+                factor, outlierWarmup, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withOutlierWarmup(int closed) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, abortRecheckMs,
-                outlierFactor, closed, sloByTypeMs, recentlyClosedMemory);
+                outlierFactor, closed, sloByTypeMs, duplicateHorizonMs);
     }
 
     public TrackerSettings withSloByTypeMs(Map<String, Long> byType) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, abortRecheckMs,
-                outlierFactor, outlierWarmup, byType, recentlyClosedMemory);
+                outlierFactor, outlierWarmup, byType, duplicateHorizonMs);
     }
 
-    public TrackerSettings withRecentlyClosedMemory(int ids) {
+    public TrackerSettings withDuplicateHorizonMs(long ms) {
         return new TrackerSettings(stuckTimeoutMs, stuckTimeoutByTypeMs, abortGraceMs, retentionMs, abortRecheckMs,
-                outlierFactor, outlierWarmup, sloByTypeMs, ids);
+                outlierFactor, outlierWarmup, sloByTypeMs, ms);
     }
 }

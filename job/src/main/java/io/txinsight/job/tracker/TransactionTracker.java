@@ -136,7 +136,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         memory = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("tracker-memory", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         outliers = OutlierDetector.of(settings);
-        recentlyClosed = new RecentlyClosed(settings.recentlyClosedMemory());
+        recentlyClosed = new RecentlyClosed(settings.duplicateHorizonMs());
         if (context.isRestored()) {
             TaskInfo task = getRuntimeContext().getTaskInfo();
             TrackerMemory.restore(memory.get(), task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
@@ -169,8 +169,10 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         }
         TxnState held = state.value();
         long before = held == null ? LiveTally.GONE : LiveTally.code(held);
-        boolean closedRecently = held == null && recentlyClosed.contains(e.txnId);
-        carryOut(lifecycle.onEvent(held, e, view, clock, closedRecently), before, ctx, out);
+        // Only a key with no life held, or a reborn one, can meet a copy of a closed life.
+        long previousClose = held == null || held.reborn()
+                ? recentlyClosed.closedAt(e.txnId) : TxnLifecycle.NO_PREVIOUS_LIFE;
+        carryOut(lifecycle.onEvent(held, e, view, clock, previousClose), before, ctx, out);
     }
 
     @Override
@@ -198,7 +200,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             }
         }
         if (txn == null) {
-            return; // a straggler of a transaction closed recently: nothing was or is held
+            return; // a copy of a life closed recently: nothing was or is held
         }
         if (decisions.ended()) {
             state.clear();
@@ -225,6 +227,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     /** The monitor clock moved. */
     void clockAt(long watermark) {
         tally.clockAt(watermark);
+        recentlyClosed.forgetBefore(watermark);
     }
 
     /** The live counts of this subtask; for tests. */

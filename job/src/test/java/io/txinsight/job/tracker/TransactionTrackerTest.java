@@ -3,6 +3,7 @@ package io.txinsight.job.tracker;
 import static io.txinsight.events.CloseStatus.FAILED;
 import static io.txinsight.events.CloseStatus.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
@@ -754,6 +755,58 @@ class TransactionTrackerTest {
             assertThat(fx.metrics().count("duplicate:monitor")).isEqualTo(1);
             fx.clock(t + 500_000);
             assertThat(fx.outcomes()).as("no phantom that expires later").hasSize(1);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aReusedTxnIdDatedAfterTheCloseIsANewLifeWithItsOwnOutcome() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open1 = fx.open("t", 1_000, "payment");
+            ViewEvent close1 = fx.close("t", 2_000, SUCCESS);
+            closeNormally(fx, "t", 1_000, 1_000, "payment");
+
+            // The second life: its open dated after the first close. In between, copies of the
+            // first life (a resend of its open and of its close) are duplicates, before and while
+            // the second life runs.
+            fx.monitor(open1);
+            ViewEvent open2 = fx.open("t", 5_000, "transfer");
+            fx.monitor(open2);
+            fx.committed(open1, close1);
+            fx.committed(open2);
+            ViewEvent close2 = fx.close("t", 7_000, FAILED);
+            fx.monitor(close2);
+            fx.committed(close2);
+            fx.clock(7_000);
+
+            assertThat(fx.outcomes()).extracting(Outcome::txnType, Outcome::openedAtMs, Outcome::closedAtMs, Outcome::result)
+                    .containsExactly(
+                            tuple("payment", 1_000L, 2_000L, SUCCESS),
+                            tuple("transfer", 5_000L, 7_000L, FAILED));
+            assertThat(fx.metrics().count("duplicate:monitor")).isEqualTo(1);
+            assertThat(fx.metrics().count("duplicate:committed")).isEqualTo(2);
+            fx.clock(1_000_000);
+            assertThat(fx.outcomes()).as("no phantom life expires later").hasSize(2);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aReusedTxnIdIsANewLifeHoweverMuchTrafficClosedInBetween() throws Exception {
+        // The memory of closed lives is bounded by time: 5,000 other transactions closing in
+        // between change nothing, neither for the new life nor for a late copy of the old one.
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            closeNormally(fx, "t", 1_000, 1_000, "payment");
+            for (int i = 0; i < 5_000; i++) {
+                closeNormally(fx, "other-" + i, 2_000 + i, 5, "payment");
+            }
+            fx.monitor(fx.close("t", 2_000, SUCCESS)); // a resend of the old close
+            closeNormally(fx, "t", 9_000, 500, "payment");
+
+            assertThat(fx.outcomes().stream().filter(o -> o.txnId().equals("t")))
+                    .extracting(Outcome::openedAtMs).containsExactly(1_000L, 9_000L);
+            assertThat(fx.metrics().count("duplicate:monitor")).isEqualTo(1);
+            fx.clock(1_000_000);
             fx.assertNothingLeft();
         }
     }

@@ -39,7 +39,8 @@ import io.txinsight.job.records.ViewEvent;
  *    OPEN, STUCK, TENTATIVELY_CLOSED, CLOSING -- no event for the retention time --> [EXPIRED]
  *
  *    [..] final: one outcome, then no keyed state and no timer. An event of a transaction closed
- *    recently is a Duplicate, not a new transaction; after Aborted or Expired it starts a new one.
+ *    recently and dated at or before its close is a Duplicate; one dated after it starts a new
+ *    life of the same txn_id. After Aborted or Expired any event starts a new one.
  * </pre>
  *
  * <p>Closed waits for the monitor clock to pass the close time so that the open and the steps,
@@ -74,27 +75,38 @@ public final class TxnLifecycle {
         this.names = names;
     }
 
+    /** {@code previousClose} of {@link #onEvent} when no life of the id closed recently. */
+    public static final long NO_PREVIOUS_LIFE = Long.MIN_VALUE;
+
     /**
      * An event seen through {@code view}. {@code held} is what is known of its transaction (null if
-     * nothing); {@code clock} the monitor clock; {@code closedRecently} whether a transaction of this
-     * id was Closed recently (only asked when nothing is held).
+     * nothing); {@code clock} the monitor clock; {@code previousClose} the close time of the life of
+     * this id that was Closed recently, or {@link #NO_PREVIOUS_LIFE} (only needed when nothing is
+     * held or the held life is {@link TxnState#reborn()}).
+     *
+     * <p>A {@code txn_id} may be reused: an event dated after the close of its previous life starts
+     * a new life with its own outcome; one dated at or before it is a copy of the old life (a
+     * resend, a straggler) and a Duplicate, also while the new life runs. Event time decides, not
+     * arrival, so the verdict is the same however much other traffic came in between.
      */
-    public Decisions onEvent(TxnState held, ViewEvent e, View view, long clock, boolean closedRecently) {
+    public Decisions onEvent(TxnState held, ViewEvent e, View view, long clock, long previousClose) {
         Decisions d = new Decisions(held);
         if (view == View.MONITOR && e.ts < clock) {
             d.add(new Decision.Late(view));
         }
+        if (previousClose != NO_PREVIOUS_LIFE && e.ts <= previousClose) {
+            // A copy of the closed life. A committed copy behind the clock with no closed life is
+            // NOT taken as one: the clock does not promise its monitor copy was seen (a lagging
+            // monitor partition delivers it late), and dropping it would lose a real close.
+            d.add(new Decision.Duplicate(view));
+            return d;
+        }
         TxnState s = held;
         if (s == null) {
-            // A straggling copy of a transaction closed recently is not a new transaction. A
-            // committed copy behind the clock is NOT taken as one: the clock does not promise its
-            // monitor copy was seen (a lagging monitor partition delivers it late), and dropping
-            // it would lose a real close.
-            if (closedRecently) {
-                d.add(new Decision.Duplicate(view));
-                return d;
-            }
             s = TxnState.startedBy(e.ts);
+            if (previousClose != NO_PREVIOUS_LIFE) {
+                s.set(TxnState.REBORN);
+            }
             d.about(s);
         }
         Sighting sighting = apply(s, e, view, d);

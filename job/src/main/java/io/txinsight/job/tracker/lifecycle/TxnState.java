@@ -46,6 +46,11 @@ public class TxnState {
      * While no close is seen this is what makes the transaction {@link Stage#STUCK}.
      */
     static final int SILENCE_ALERTED = 1 << 9;
+    /**
+     * A new life of a {@code txn_id} whose previous life closed recently: events dated at or before
+     * that close are copies of the old life, not part of this one (see {@link TxnLifecycle#onEvent}).
+     */
+    static final int REBORN = 1 << 10;
 
     // Per-step bits: which step events were seen in which view.
     static final int STEP_OPEN_MONITOR = 1;
@@ -122,6 +127,11 @@ public class TxnState {
     /** Whether the close has been seen, in either view. */
     public boolean closeSeen() {
         return has(CLOSE_MONITOR | CLOSE_COMMITTED);
+    }
+
+    /** Whether a previous life of its id closed recently (so its events need telling apart). */
+    public boolean reborn() {
+        return has(REBORN);
     }
 
     /** Whether a stuck alert was ever raised for it. */

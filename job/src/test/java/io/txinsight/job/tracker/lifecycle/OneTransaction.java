@@ -23,7 +23,7 @@ final class OneTransaction {
     private long timer = NONE;
     private long clock = Long.MIN_VALUE;
     private long committedPosition = -1;
-    private boolean closedRecently;
+    private long previousClose = TxnLifecycle.NO_PREVIOUS_LIFE;
 
     OneTransaction(Timings timings) {
         this.lifecycle = new TxnLifecycle(timings,
@@ -36,7 +36,8 @@ final class OneTransaction {
         if (view == View.COMMITTED) {
             committedPosition = Math.max(committedPosition, e.offset);
         }
-        carryOut(lifecycle.onEvent(held, e, view, clock, held == null && closedRecently));
+        carryOut(lifecycle.onEvent(held, e, view, clock,
+                held == null || held.reborn() ? previousClose : TxnLifecycle.NO_PREVIOUS_LIFE));
     }
 
     /** The committed view passed {@code offset} with a record of another transaction. */
@@ -72,9 +73,10 @@ final class OneTransaction {
         }
         if (decisions.ended()) {
             assertThat(timer).as("a final decision leaves no timer").isEqualTo(NONE);
+            if (decisions.asList().get(decisions.asList().size() - 1) instanceof Decision.Close) {
+                previousClose = decisions.txn().close.ts;
+            }
             held = null;
-            closedRecently = closedRecently || decisions.asList().get(decisions.asList().size() - 1)
-                    instanceof Decision.Close;
         } else if (decisions.txn() != null) {
             held = decisions.txn();
         }
