@@ -43,8 +43,8 @@ public record JobConfig(
         String jobName) {
 
     public static final JobConfig DEFAULTS = new JobConfig(
-            "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS, VelocitySettings.DEFAULTS,
-            2_000, 2_000, 10_000, 0, "txinsight");
+            "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS,
+            VelocitySettings.DEFAULTS, 2_000, 2_000, 10_000, 0, "txinsight");
 
     public JobConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -147,8 +147,8 @@ public record JobConfig(
     // --- changing a copy ----------------------------------------------------------------------
 
     public JobConfig withBootstrapServers(String servers) {
-        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName);
+        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withKafkaProperties(Map<String, String> properties) {
@@ -212,8 +212,8 @@ public record JobConfig(
     }
 
     public JobConfig withOutOfOrdernessMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, ms, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName);
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, ms,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName);
     }
 
     public JobConfig withIdleAdvanceAfterMs(long ms) {
