@@ -7,17 +7,22 @@ import java.util.List;
 
 /**
  * Velocity alerts against the truth's bursts. An alert finds a burst when it names the burst's
- * account and their times overlap: a burst may take in an ordinary open of its account that fell
- * into its window, and an alert lists at most {@value VelocityAlert#MAX_TXN_IDS} transactions, so
- * the lists of ids need not be equal.
+ * account and shares a transaction with it, or, failing that, their times overlap. The lists of
+ * ids need not be equal: a burst may take in an ordinary open of its account that fell into its
+ * window, and an alert lists at most {@value VelocityAlert#MAX_TXN_IDS} transactions. The times
+ * alone would not do: a replay with {@code --rebase-time} (the demo's) moves every event time
+ * away from the truth's.
  */
 final class VelocityMatch {
 
     private VelocityMatch() {}
 
     static boolean finds(VelocityAlert alert, Truth.VelocityBurst burst) {
-        return alert.account() != null && alert.account().equals(burst.account())
-                && alert.firstAtMs() <= burst.lastAtMs() && burst.firstAtMs() <= alert.lastAtMs();
+        if (alert.account() == null || !alert.account().equals(burst.account())) {
+            return false;
+        }
+        return alert.txnIds().stream().anyMatch(burst.txnIds()::contains)
+                || (alert.firstAtMs() <= burst.lastAtMs() && burst.firstAtMs() <= alert.lastAtMs());
     }
 
     /** Precision: alerts that find a burst; recall: bursts that an alert finds. */

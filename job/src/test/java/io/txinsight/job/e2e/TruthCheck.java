@@ -34,7 +34,8 @@ final class TruthCheck {
 
     /**
      * Velocity alerts against the truth's bursts, as the validator scores them: an alert finds a
-     * burst of its account whose times overlap its own. Returns {precision, recall}.
+     * burst of its account that shares a transaction with it or whose times overlap its own.
+     * Returns {precision, recall}.
      */
     double[] velocityPrecisionRecall() {
         List<Truth.VelocityBurst> bursts = truth.velocity();
@@ -50,7 +51,8 @@ final class TruthCheck {
     }
 
     private static boolean finds(VelocityAlert a, Truth.VelocityBurst b) {
-        return a.account().equals(b.account()) && a.firstAtMs() <= b.lastAtMs() && b.firstAtMs() <= a.lastAtMs();
+        return a.account().equals(b.account()) && (a.txnIds().stream().anyMatch(b.txnIds()::contains)
+                || (a.firstAtMs() <= b.lastAtMs() && b.firstAtMs() <= a.lastAtMs()));
     }
 
     boolean allAccountedFor() {
