@@ -13,6 +13,7 @@ import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
+import io.txinsight.job.sources.WallClock;
 import io.txinsight.job.tracker.TransactionTracker;
 import io.txinsight.job.velocity.VelocityDetector;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -100,17 +101,18 @@ public class TxInsightJob {
         SingleOutputStreamOperator<ViewEvent> monitorEvents = env
                 .fromSource(
                         monitor,
-                        ViewWatermarks.monitor(config.outOfOrdernessMs(), config.idleAdvanceAfterMs()),
+                        ViewWatermarks.monitor(config.outOfOrdernessMs(), config.idleAdvanceAfterMs(),
+                                WallClock.SYSTEM, config.input().monitorGroupId()),
                         "Monitor view (read_uncommitted)" + inputName)
                 .uid(MONITOR_SOURCE_UID)
-                .process(new ViewRouter(View.MONITOR))
+                .process(new ViewRouter(View.MONITOR, config.input().monitorGroupId()))
                 .uid(MONITOR_ROUTER_UID)
                 .name("Monitor view: events and dead letters");
 
         SingleOutputStreamOperator<ViewEvent> committedEvents = env
                 .fromSource(committed, ViewWatermarks.committed(), "Committed view (read_committed)" + inputName)
                 .uid(COMMITTED_SOURCE_UID)
-                .process(new ViewRouter(View.COMMITTED))
+                .process(new ViewRouter(View.COMMITTED, config.input().committedGroupId()))
                 .uid(COMMITTED_ROUTER_UID)
                 .name("Committed view: events (bad records counted only)");
 

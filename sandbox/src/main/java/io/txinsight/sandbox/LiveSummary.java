@@ -6,6 +6,8 @@ import static io.txinsight.job.metrics.MetricNames.COMMITTED_VIEW_LAG_MS;
 import static io.txinsight.job.metrics.MetricNames.DURATION;
 import static io.txinsight.job.metrics.MetricNames.EVENTS;
 import static io.txinsight.job.metrics.MetricNames.GROUP;
+import static io.txinsight.job.metrics.MetricNames.INPUT_FETCH_AGE_MS;
+import static io.txinsight.job.metrics.MetricNames.INPUT_REACHABLE;
 import static io.txinsight.job.metrics.MetricNames.MALFORMED;
 import static io.txinsight.job.metrics.MetricNames.OPEN_NOW;
 import static io.txinsight.job.metrics.MetricNames.STATUS;
@@ -87,7 +89,28 @@ final class LiveSummary {
                 page.sum(series(STUCK_NOW)),
                 Double.isNaN(p99) ? "-" : millis(p99),
                 millis(page.max(series(COMMITTED_VIEW_LAG_MS))),
-                page.sum(series(MALFORMED)));
+                page.sum(series(MALFORMED))) + unreachable(page);
+    }
+
+    /**
+     * What the operator must see first when Kafka does not answer: which view, and for how long.
+     * The job holds its clock meanwhile, so the counts above stand still rather than go wrong.
+     */
+    static String unreachable(MetricsPage page) {
+        StringBuilder trouble = new StringBuilder();
+        for (View view : View.values()) {
+            java.util.function.Predicate<MetricsPage.Sample> ofView = s -> view.label().equals(s.labels().get(VIEW));
+            boolean cutOff = page.samples().stream()
+                    .anyMatch(s -> s.name().equals(series(INPUT_REACHABLE)) && ofView.test(s) && s.value() == 0);
+            if (cutOff) {
+                double age = page.samples().stream()
+                        .filter(s -> s.name().equals(series(INPUT_FETCH_AGE_MS)) && ofView.test(s))
+                        .mapToDouble(MetricsPage.Sample::value).max().orElse(0);
+                trouble.append(" | KAFKA UNREACHABLE for the ").append(view.label()).append(" view (no answer for ")
+                        .append(millis(age)).append("; the clock waits, no stuck alert for the outage)");
+            }
+        }
+        return trouble.toString();
     }
 
     /** A metric's name as Prometheus keeps it (see monitoring/prometheus/prometheus.yml). */

@@ -22,7 +22,7 @@ final class MetricsPage {
 
     static final String RAW_PREFIX = "flink_taskmanager_job_task_operator_" + MetricNames.GROUP + "_";
     private static final List<String> LABEL_KEYS =
-            List.of("txn_type_", "step_", "status_", "view_", "event_type_", "reason_", "le_");
+            MetricNames.LABEL_KEYS.stream().map(key -> key + "_").toList();
 
     /** One series: documented name, its labels, its value. */
     record Sample(String name, Map<String, String> labels, double value) {}

@@ -46,6 +46,22 @@ class MetricsPageTest {
     }
 
     @Test
+    void theSummarySaysWhenKafkaDoesNotAnswer() {
+        MetricsPage healthy = MetricsPage.parse(String.join("\n",
+                P + "view_input_reachable{view=\"monitor\",subtask_index=\"0\"} 1.0",
+                P + "view_input_fetch_age_ms{view=\"monitor\",subtask_index=\"0\"} 120.0", ""));
+        MetricsPage cutOff = MetricsPage.parse(String.join("\n",
+                P + "view_input_reachable{view=\"monitor\",subtask_index=\"0\"} 1.0",
+                P + "view_input_reachable{view=\"monitor\",subtask_index=\"1\"} 0.0",
+                P + "view_input_fetch_age_ms{view=\"monitor\",subtask_index=\"1\"} 23400.0",
+                P + "view_input_reachable{view=\"committed\",subtask_index=\"0\"} 1.0", ""));
+
+        assertThat(LiveSummary.unreachable(healthy)).isEmpty();
+        assertThat(LiveSummary.line(cutOff, "0"))
+                .endsWith(" | KAFKA UNREACHABLE for the monitor view (no answer for 23.4s; the clock waits, no stuck alert for the outage)");
+    }
+
+    @Test
     void topicSpecsSayWhatIsWrong() {
         assertThat(TopicSpec.parse("txn-events:3")).isEqualTo(new TopicSpec("txn-events", 3));
         assertThat(TopicSpec.parse("alerts")).isEqualTo(new TopicSpec("alerts", 1));

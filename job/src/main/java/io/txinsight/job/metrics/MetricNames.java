@@ -1,5 +1,7 @@
 package io.txinsight.job.metrics;
 
+import java.util.List;
+
 /**
  * Names of the txinsights metrics as registered in Flink, one place for code, tests and
  * {@code docs/metrics.md}.
@@ -27,6 +29,13 @@ public final class MetricNames {
     public static final String EVENT_TYPE = "event_type";
     public static final String REASON = "reason";
     public static final String ATTRIBUTE = "attribute";
+    /**
+     * Every label key, in the order Flink writes them into raw names. Prometheus strips them from
+     * the raw names (rule 1 of monitoring/prometheus/prometheus.yml, built from this list and
+     * checked against it by MetricCatalogTest), and so does the sandbox's summary line.
+     */
+    public static final List<String> LABEL_KEYS =
+            List.of(TXN_TYPE, STEP, STATUS, VIEW, EVENT_TYPE, REASON, ATTRIBUTE, LatencyBuckets.LE_KEY);
 
     /** Distinct txn_type values per subtask before new ones report as "other". */
     public static final int TXN_TYPE_CAP = 20;
@@ -50,6 +59,10 @@ public final class MetricNames {
     public static final String DUPLICATES = "duplicates";
     /** Without labels: records written to the dead-letter topic (monitor view only). */
     public static final String DEAD_LETTERED = "dead_lettered";
+    /** Milliseconds since the view's Kafka consumer last got an answer from the brokers (-1: unknown). */
+    public static final String INPUT_FETCH_AGE_MS = "input_fetch_age_ms";
+    /** 1 while the view's brokers answer, 0 when its consumer keeps asking and gets no answer. */
+    public static final String INPUT_REACHABLE = "input_reachable";
     /** Opens whose financial attribute is missing or mistyped (the record is still an event). */
     public static final String ATTRIBUTE_PROBLEMS = "open_attribute_problems";
 

@@ -11,7 +11,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.txinsight.job.sources.FetchHealth;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -23,6 +25,7 @@ public final class ReadMetrics {
     private final Map<EventType, Counter> events = new EnumMap<>(EventType.class);
     private final Map<String, Counter> malformed = new HashMap<>();
     private final MetricGroup byReason;
+    private final MetricGroup viewGroup;
     private final Counter deadLettered;
     /** Per attribute and reason, bit for bit as {@link OpenAttributes#problemBits()}; monitor view only. */
     private final Counter[] attributeProblems;
@@ -34,6 +37,7 @@ public final class ReadMetrics {
             events.put(t, viewGroup.addGroup(EVENT_TYPE, t.wireName()).counter(EVENTS));
         }
         this.byReason = viewGroup;
+        this.viewGroup = viewGroup;
         for (Rejection.Reason r : Rejection.Reason.values()) {
             malformedCounter(r.name());
         }
@@ -68,6 +72,15 @@ public final class ReadMetrics {
                 attributeProblems[b].inc();
             }
         }
+    }
+
+    /**
+     * Gauges of whether the view's input can be reached (docs/design.md §3: an outage is not
+     * silence): per subtask, so {@code min by (view)} finds a reader cut off.
+     */
+    public void input(FetchHealth.Watch fetches) {
+        viewGroup.gauge(INPUT_FETCH_AGE_MS, (Gauge<Long>) fetches::fetchAgeMs);
+        viewGroup.gauge(INPUT_REACHABLE, (Gauge<Integer>) () -> fetches.reachable() ? 1 : 0);
     }
 
     public void event(EventType type) {

@@ -4,6 +4,7 @@ import io.txinsight.job.records.DecodedRecord;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import java.util.function.LongSupplier;
 
 /**
  * The monitor view's clock for one Kafka partition: bounded out-of-orderness while events flow,
@@ -38,25 +39,50 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * keeps up (lag of milliseconds) advances after {@code idleAdvanceAfterMs}; one that was 30 s
  * behind waits 30 s more. Producers that stamp old event times into the Kafka timestamp make every
  * read look late and delay the advance accordingly.
+ *
+ * <p><b>An outage is not silence.</b> Silence only counts while the reader's consumer is getting
+ * answers from the brokers ({@link FetchHealth}): a broker that is down, a leader that is missing,
+ * credentials that are refused all stop the records just as dead producers do, but the
+ * transactions in flight are not silent, their records are merely out of reach. Time without
+ * answers ({@code fetchAgeMs} above {@link #FETCHING_WITHIN_MS}) adds nothing to the silence, so
+ * the clock waits for the input to come back instead of running past the records still in Kafka,
+ * which would then arrive late and behind alerts they did not deserve. A held-back reader (full
+ * queue, backpressure) stops fetching too, and its pause does not count either.
  */
 public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
+
+    /**
+     * A consumer that completed a fetch this recently is getting answers: an empty fetch takes up to
+     * {@code fetch.max.wait.ms} (500 ms), and the fetch count is looked at every watermark interval.
+     */
+    static final long FETCHING_WITHIN_MS = 1_500;
 
     private final long outOfOrdernessMs;
     private final long idleAdvanceAfterMs;
     private final WallClock clock;
+    /** Milliseconds since the reader's consumer last got an answer, or {@link FetchHealth#UNKNOWN}. */
+    private final LongSupplier fetchAgeMs;
 
     private boolean seenEvent;
     private long maxTs = Long.MIN_VALUE;
     private boolean eventsSinceLastCheck;
     /** How far behind the reader was when it read the latest event, ms. */
     private long readLagMs;
-    /** Wall time of the first periodic check after the latest event: where silence starts. */
-    private long quietSinceWallMs;
+    /** Silence since the first periodic check after the latest event, counted only while fetching. */
+    private long silentMs;
+    private long lastCheckWallMs;
     private long lastEmitted = Long.MIN_VALUE;
     private boolean idle;
     private final long assignedWallMs;
 
+    /** A generator that cannot tell an outage from silence: every quiet moment counts. */
     public IdleAdvancingWatermarks(long outOfOrdernessMs, long idleAdvanceAfterMs, WallClock clock) {
+        this(outOfOrdernessMs, idleAdvanceAfterMs, clock, () -> FetchHealth.UNKNOWN);
+    }
+
+    /** @param fetchAgeMs milliseconds since the reader's consumer last got an answer ({@link FetchHealth.Watch}) */
+    public IdleAdvancingWatermarks(
+            long outOfOrdernessMs, long idleAdvanceAfterMs, WallClock clock, LongSupplier fetchAgeMs) {
         if (outOfOrdernessMs < 0) {
             throw new IllegalArgumentException("out-of-orderness must not be negative: " + outOfOrdernessMs);
         }
@@ -66,6 +92,7 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleAdvanceAfterMs = idleAdvanceAfterMs;
         this.clock = clock;
+        this.fetchAgeMs = fetchAgeMs;
         this.assignedWallMs = clock.nowMs();
     }
 
@@ -98,9 +125,11 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         long candidate = bounded;
         if (eventsSinceLastCheck) {
             eventsSinceLastCheck = false;
-            quietSinceWallMs = now;
+            silentMs = 0;
+        } else if (fetching()) {
+            silentMs += now - lastCheckWallMs;
         }
-        long silentMs = now - quietSinceWallMs;
+        lastCheckWallMs = now;
         if (silentMs >= idleAdvanceAfterMs + readLagMs) {
             candidate = Math.max(bounded, Math.min(now, bounded + silentMs));
         }
@@ -108,6 +137,11 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
             lastEmitted = candidate;
             output.emitWatermark(new Watermark(candidate));
         }
+    }
+
+    private boolean fetching() {
+        long age = fetchAgeMs.getAsLong();
+        return age == FetchHealth.UNKNOWN || age <= FETCHING_WITHIN_MS;
     }
 
     /** The last watermark emitted, or {@link Long#MIN_VALUE}; for tests. */

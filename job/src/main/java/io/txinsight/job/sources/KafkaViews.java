@@ -37,6 +37,9 @@ public final class KafkaViews {
         input.clientProperties().forEach(b::setProperty);
         // After the passthrough, so no property can turn the monitor into a second validator.
         b.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel(view));
+        // Added to the user's reporters, if any: how the job tells an outage from silence.
+        b.setProperty(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG,
+                FetchHealth.withThisReporter(input.clientProperties().get(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG)));
         if (input.bounded()) {
             b.setBounded(OffsetsInitializer.latest());
         }

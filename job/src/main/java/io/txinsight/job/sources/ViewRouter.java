@@ -24,15 +24,27 @@ public class ViewRouter extends ProcessFunction<DecodedRecord, ViewEvent> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final View view;
+    /** The view's Kafka client id prefix: whose consumer the input gauges watch; null if not Kafka. */
+    private final String clientIdPrefix;
     private transient ReadMetrics metrics;
 
     public ViewRouter(View view) {
+        this(view, null);
+    }
+
+    public ViewRouter(View view, String clientIdPrefix) {
         this.view = view;
+        this.clientIdPrefix = clientIdPrefix;
     }
 
     @Override
     public void open(OpenContext openContext) {
         metrics = new ReadMetrics(getRuntimeContext().getMetricGroup(), view);
+        if (clientIdPrefix != null) {
+            // Chained to the source, so the same subtask index names the same consumer.
+            int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            metrics.input(FetchHealth.watch(FetchHealth.clientId(clientIdPrefix, subtask), WallClock.SYSTEM));
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
 import io.txinsight.job.records.View;
+import io.txinsight.job.sources.FetchHealth;
 import io.txinsight.job.tracker.LiveCounts;
 import io.txinsight.job.tracker.TrackerMetrics;
 import io.txinsight.job.velocity.VelocityMetrics;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,14 +30,15 @@ public class MetricCatalogTest {
     static final String RAW_PREFIX = "flink_taskmanager_job_task_operator_";
 
     /** Rule 1 of monitoring/prometheus/prometheus.yml (Prometheus regexes are anchored, as matches() is). */
-    static final Pattern STRIP_LABEL_KEYS = Pattern.compile(
-            "flink_taskmanager_job_task_operator_txinsights_(?:(?:txn_type|step|status|view|event_type|reason|attribute|le)_)*(.+)");
+    static final String STRIP_LABEL_KEYS_REGEX =
+            "flink_taskmanager_job_task_operator_txinsights_(?:(?:" + String.join("|", MetricNames.LABEL_KEYS) + ")_)*(.+)";
+    static final Pattern STRIP_LABEL_KEYS = Pattern.compile(STRIP_LABEL_KEYS_REGEX);
 
     static final Set<String> DOCUMENTED = Set.of(
             "txinsights_opened", "txinsights_tentatively_closed", "txinsights_closed", "txinsights_aborted",
             "txinsights_stuck", "txinsights_recovered", "txinsights_expired", "txinsights_outliers",
             "txinsights_events", "txinsights_malformed", "txinsights_late", "txinsights_duplicates",
-            "txinsights_dead_lettered", "txinsights_open_attribute_problems", "txinsights_open_now", "txinsights_tentatively_closed_now",
+            "txinsights_dead_lettered", "txinsights_open_attribute_problems", "txinsights_input_fetch_age_ms", "txinsights_input_reachable", "txinsights_open_now", "txinsights_tentatively_closed_now",
             "txinsights_stuck_now", "txinsights_oldest_open_age_ms", "txinsights_committed_view_lag_ms",
             "txinsights_duration_ms_bucket", "txinsights_duration_ms_count", "txinsights_duration_ms_sum",
             "txinsights_tentative_duration_ms_bucket", "txinsights_tentative_duration_ms_count",
@@ -89,6 +92,7 @@ public class MetricCatalogTest {
             CapturingMetricGroup router = new CapturingMetricGroup();
             ReadMetrics r = new ReadMetrics(router, v);
             r.event(EventType.STEP_OPEN);
+            r.input(FetchHealth.watch("nobody", () -> 0));
             operator.metrics().putAll(router.metrics());
         }
         CapturingMetricGroup velocity = new CapturingMetricGroup();
@@ -126,6 +130,16 @@ public class MetricCatalogTest {
                 .containsExactlyInAnyOrder("txn_type", "step", "le");
         assertThat(labelsByDocumentedName.get("txinsights_duration_ms_bucket"))
                 .containsExactlyInAnyOrder("txn_type", "le");
+    }
+
+    @Test
+    void prometheusStripsExactlyTheLabelKeysTheJobUses() throws Exception {
+        String rule = "regex: '" + STRIP_LABEL_KEYS_REGEX + "'";
+        assertThat(Files.readString(Path.of("..", "monitoring", "prometheus", "prometheus.yml"))).contains(rule);
+        for (String doc : List.of("metrics.md", "monitoring.md")) {
+            assertThat(Files.readString(Path.of("..", "docs", doc))).as("docs/%s shows rule 1", doc)
+                    .contains("`" + STRIP_LABEL_KEYS_REGEX + "`");
+        }
     }
 
     @Test

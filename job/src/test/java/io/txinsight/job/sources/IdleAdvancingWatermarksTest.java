@@ -25,12 +25,16 @@ class IdleAdvancingWatermarksTest {
     private final Output out = new Output();
 
     private void event(long ts) {
+        event(gen, ts);
+    }
+
+    private void event(IdleAdvancingWatermarks generator, long ts) {
         ViewEvent e = new ViewEvent();
         e.view = View.MONITOR;
         e.eventType = EventType.STEP_OPEN;
         e.txnId = "t";
         e.ts = ts;
-        gen.onEvent(DecodedRecord.event(e), ts, out);
+        generator.onEvent(DecodedRecord.event(e), ts, out);
     }
 
     private long emit() {
@@ -61,6 +65,34 @@ class IdleAdvancingWatermarksTest {
         now = T0 + 60_000;
         assertThat(emit()).as("keeps moving with the wall clock").isEqualTo(T0 - OOO - 1 + 60_000);
         assertThat(out.idle).isFalse();
+    }
+
+    @Test
+    void anOutageIsNotSilence() {
+        long[] lastAnswerAt = {T0};
+        IdleAdvancingWatermarks cutOff = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
+        event(cutOff, T0);
+        cutOff.onPeriodicEmit(out);
+        // The brokers answer for 1 s, then not at all for a minute (every 200 ms a look).
+        for (now = T0 + 200; now <= T0 + 60_000; now += 200) {
+            if (now <= T0 + 1_000) {
+                lastAnswerAt[0] = now;
+            }
+            cutOff.onPeriodicEmit(out);
+        }
+        // Silence seen: the second of answers, and the grace before missing answers count.
+        assertThat(cutOff.lastEmitted())
+                .as("the clock stops once answers stop")
+                .isLessThanOrEqualTo(T0 - OOO - 1 + 1_000 + IdleAdvancingWatermarks.FETCHING_WITHIN_MS);
+        long stoppedAt = cutOff.lastEmitted();
+
+        // Answers again: silence counts from where it stopped, not from before the outage.
+        for (; now <= T0 + 63_000; now += 200) {
+            lastAnswerAt[0] = now;
+            cutOff.onPeriodicEmit(out);
+        }
+        assertThat(cutOff.lastEmitted() - stoppedAt).as("the 3 s of silence after the outage").isBetween(2_800L, 3_000L);
+        assertThat(cutOff.lastEmitted()).as("the outage's minute never counted").isLessThan(T0 + 5_000);
     }
 
     @Test
