@@ -57,9 +57,6 @@ COUNTERS = {
     "aborted": {"txn_type"}, "stuck": {"txn_type"}, "recovered": {"txn_type"}, "expired": {"txn_type"},
     "outliers": {"txn_type"}, "events": {"view", "event_type"}, "malformed": {"view", "reason"},
     "late": {"view"}, "duplicates": {"view"}, "dead_lettered": set(),
-    "open_attribute_problems": {"attribute", "reason"},
-    # gauges of the readers, by view (the label-less tracker gauges are in GAUGES)
-    "input_fetch_age_ms": {"view"}, "input_reachable": {"view"},
     "velocity_opens": set(), "velocity_bursts": set(), "velocity_late": set(), "velocity_duplicates": set(),
 }
 GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "oldest_open_age_ms", "committed_view_lag_ms"]
