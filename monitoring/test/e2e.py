@@ -58,10 +58,11 @@ COUNTERS = {
     "outliers": {"txn_type"}, "events": {"view", "event_type"}, "malformed": {"view", "reason"},
     "late": {"view"}, "duplicates": {"view"}, "dead_lettered": set(),
     "open_attribute_problems": {"attribute", "reason"},
+    "velocity_opens": set(), "velocity_bursts": set(), "velocity_late": set(), "velocity_duplicates": set(),
 }
 GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "oldest_open_age_ms", "committed_view_lag_ms"]
 # Gauges with labels of their own.
-LABELLED_GAUGES = {"active_accounts": {"window"}}
+LABELLED_GAUGES = {"active_accounts": {"window"}, "input_fetch_age_ms": {"view"}, "input_reachable": {"view"}}
 DISTRIBUTIONS = {
     "duration_ms": {"txn_type"}, "tentative_duration_ms": {"txn_type"}, "commit_latency_ms": {"txn_type"},
     "step_duration_ms": {"txn_type", "step"}, "inter_step_gap_ms": {"txn_type"},

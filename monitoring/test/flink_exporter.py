@@ -60,8 +60,10 @@ TASKS = {
     "Source: committed": ["Source: committed", "DecodeCommitted"],
     "TransactionTracker -> Sink: outcomes": ["TransactionTracker", "Sink: outcomes"],
     ACCOUNTS_OPERATOR: [ACCOUNTS_OPERATOR],
+    "VelocityDetector -> Sink: velocity alerts": ["VelocityDetector", "Sink: velocity alerts"],
 }
 TRACKER_TASK = "TransactionTracker -> Sink: outcomes"
+VELOCITY_TASK = "VelocityDetector -> Sink: velocity alerts"
 
 
 @functools.lru_cache(maxsize=None)
@@ -154,6 +156,11 @@ class FlinkJob:
         scope = "taskmanager_job_task_operator_txinsights" + "".join("_" + k for k in keys)
         self.registry.add(self._raw(name, keys), self._tracker(subtask, **own), delta, scope)
 
+    def _velocity_count(self, subtask, name, delta):
+        """A counter of the VelocityDetector operator, without labels of its own."""
+        labels = self._operator_labels(VELOCITY_TASK, "VelocityDetector", subtask)
+        self.registry.add(self._raw(name, []), labels, delta, "taskmanager_job_task_operator_txinsights")
+
     def _gauge(self, subtask, name, value):
         self.registry.set(self._raw(name, []), self._tracker(subtask), value,
                           "taskmanager_job_task_operator_txinsights")
@@ -194,6 +201,8 @@ class FlinkJob:
                 for reason in ("missing", "wrong_type"):
                     self._count(s, "open_attribute_problems", ["attribute", "reason"], 0,
                                 attribute=attribute, reason=reason)
+            for name in ("velocity_opens", "velocity_bursts", "velocity_late", "velocity_duplicates"):
+                self._velocity_count(s, name, 0)
         self._flink_metrics()
         self._gauges()
 
@@ -243,6 +252,9 @@ class FlinkJob:
             self._count(s, "dead_lettered", [], bad)
             self._count(s, "late", ["view"], 1 if rng.random() < 0.3 else 0, view="monitor")
             self._count(s, "duplicates", ["view"], 1 if rng.random() < 0.2 else 0, view="committed")
+            opens = sum(max(0, spec["per_tick"]) for spec in TYPES.values())
+            self._velocity_count(s, "velocity_opens", opens)
+            self._velocity_count(s, "velocity_bursts", 1 if rng.random() < 0.05 else 0)
         stuck = self.settings["stuck"]
         if stuck > self.stuck_counted:
             self._count(0, "stuck", ["txn_type"], stuck - self.stuck_counted, txn_type="payment")
@@ -259,6 +271,12 @@ class FlinkJob:
             self._gauge(s, "oldest_open_age_ms", 2500 + rng.randint(0, 1500))
             lag = self.settings["lag_ms"] if s == 1 and self.settings["lag_ms"] else 200 + rng.randint(0, 700)
             self._gauge(s, "committed_view_lag_ms", lag)
+            for view in VIEWS:
+                # Each view's readers: how long since Kafka last answered, and whether it does.
+                self.registry.set(self._raw("input_fetch_age_ms", ["view"]), self._tracker(s, view=view),
+                                  100 + rng.randint(0, 500), "taskmanager_job_task_operator_txinsights_view")
+                self.registry.set(self._raw("input_reachable", ["view"]), self._tracker(s, view=view), 1,
+                                  "taskmanager_job_task_operator_txinsights_view")
         accounts = self._operator_labels(ACCOUNTS_OPERATOR, ACCOUNTS_OPERATOR, 0)
         for window, typical in ACCOUNT_WINDOWS.items():
             self.registry.set(self._raw("active_accounts", ["window"]), {**accounts, "window": window},

@@ -16,16 +16,23 @@ import java.util.Map;
  * @param timing the job settings the verdicts assume
  * @param summary aggregate expectations
  * @param transactions one entry per business transaction, in order of first event
+ * @param velocity the velocity bursts the job must report, in order of their first open; null in a
+ *     truth written before bursts were part of it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Truth(
         @JsonProperty("params") Map<String, Object> params,
         @JsonProperty("timing") Timing timing,
         @JsonProperty("summary") Summary summary,
-        @JsonProperty("transactions") List<Transaction> transactions) {
+        @JsonProperty("transactions") List<Transaction> transactions,
+        @JsonProperty("velocity") List<VelocityBurst> velocity) {
 
     @JsonCreator
     public Truth {}
+
+    public Truth(Map<String, Object> params, Timing timing, Summary summary, List<Transaction> transactions) {
+        this(params, timing, summary, transactions, null);
+    }
 
     /**
      * The tracker settings under which the verdicts hold (pass them to the job when validating).
@@ -34,14 +41,23 @@ public record Truth(
      * @param abortGraceMs grace past the close time before an abort is considered
      * @param outOfOrdernessMs the disorder bound the scenario stays within
      * @param outlierFactor outlier: duration above this many times its type's median
+     * @param velocityMaxCount velocity: more than this many opens of one account within the window
+     *     is a burst (0 in a truth written before bursts were part of it)
+     * @param velocityWindowMs the velocity rule's sliding window
      */
     public record Timing(
             @JsonProperty("stuck_timeout_ms") long stuckTimeoutMs,
             @JsonProperty("abort_grace_ms") long abortGraceMs,
             @JsonProperty("out_of_orderness_ms") long outOfOrdernessMs,
-            @JsonProperty("outlier_factor") double outlierFactor) {
+            @JsonProperty("outlier_factor") double outlierFactor,
+            @JsonProperty("velocity_max_count") int velocityMaxCount,
+            @JsonProperty("velocity_window_ms") long velocityWindowMs) {
         @JsonCreator
         public Timing {}
+
+        public Timing(long stuckTimeoutMs, long abortGraceMs, long outOfOrdernessMs, double outlierFactor) {
+            this(stuckTimeoutMs, abortGraceMs, outOfOrdernessMs, outlierFactor, 0, 0);
+        }
     }
 
     /**
@@ -53,6 +69,7 @@ public record Truth(
      * @param durationMs percentiles of true durations of closed transactions: p50, p90, p95, p99, max
      * @param outliers injected outliers
      * @param stuckAlerts transactions that must raise a stuck alert (stuck ones and late closes)
+     * @param velocityBursts velocity bursts the job must report
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Summary(
@@ -63,9 +80,15 @@ public record Truth(
             @JsonProperty("by_type") Map<String, Map<Verdict, Long>> byType,
             @JsonProperty("duration_ms") Map<String, Long> durationMs,
             @JsonProperty("outliers") long outliers,
-            @JsonProperty("stuck_alerts") long stuckAlerts) {
+            @JsonProperty("stuck_alerts") long stuckAlerts,
+            @JsonProperty("velocity_bursts") long velocityBursts) {
         @JsonCreator
         public Summary {}
+
+        public Summary(long transactions, long events, long malformed, Map<Verdict, Long> byVerdict,
+                Map<String, Map<Verdict, Long>> byType, Map<String, Long> durationMs, long outliers, long stuckAlerts) {
+            this(transactions, events, malformed, byVerdict, byType, durationMs, outliers, stuckAlerts, 0);
+        }
     }
 
     /**
@@ -92,6 +115,26 @@ public record Truth(
             @JsonProperty("duplicates") int duplicates) {
         @JsonCreator
         public Transaction {}
+    }
+
+    /**
+     * A velocity burst: transactions of one account, opened close enough together to break the
+     * velocity rule of {@link Timing}; the job must report it with one velocity alert.
+     *
+     * @param account the account
+     * @param firstAtMs event time of the burst's first open
+     * @param lastAtMs event time of its last open
+     * @param txnIds its transactions, in order of opening
+     */
+    public record VelocityBurst(
+            @JsonProperty("account") String account,
+            @JsonProperty("first_at_ms") long firstAtMs,
+            @JsonProperty("last_at_ms") long lastAtMs,
+            @JsonProperty("txn_ids") List<String> txnIds) {
+        @JsonCreator
+        public VelocityBurst {
+            txnIds = txnIds == null ? List.of() : List.copyOf(txnIds);
+        }
     }
 
     public static Truth read(Path file) throws IOException {

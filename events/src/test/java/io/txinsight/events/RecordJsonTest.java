@@ -45,6 +45,20 @@ class RecordJsonTest {
     }
 
     @Test
+    void velocityAlertsShareTheAlertsTopicAndAreToldApartByKind() {
+        VelocityAlert burst = new VelocityAlert(VelocityAlert.VELOCITY, "acc-00042", null, 6, new java.math.BigDecimal("310.25"),
+                3_000, 5, new java.math.BigDecimal("50000"), 1_000, 1_180, List.of("T-1", "T-2", "T-3", "T-4", "T-5", "T-6"),
+                4_180);
+        Alert stuck = new Alert(Alert.STUCK, "T-2", "refund", 100L, 400L, 10_400L, 10_000L, "reserve_funds", 10_000L, 10_400L);
+
+        String json = new String(RecordJson.toBytes(burst), StandardCharsets.UTF_8);
+
+        assertThat(json).startsWith("{\"alert\":\"velocity\",\"account\":\"acc-00042\",\"count\":6,\"amount\":310.25,");
+        assertThat(VelocityAlert.readAlertsTopicRecord(RecordJson.toBytes(burst))).isEqualTo(burst);
+        assertThat(VelocityAlert.readAlertsTopicRecord(RecordJson.toBytes(stuck))).isEqualTo(stuck);
+    }
+
+    @Test
     void truthRoundTripsThroughAFile(@TempDir Path dir) throws Exception {
         Map<Verdict, Long> byVerdict = new EnumMap<>(Verdict.class);
         byVerdict.put(Verdict.CLOSED_SUCCESS, 1L);

@@ -5,6 +5,7 @@ import io.txinsight.ledger.LedgerConnection;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.job.velocity.rule.VelocitySettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
  * @param input what both views read
  * @param outputs where the outcomes, alerts and dead letters go
  * @param tracker the tracker's timing and outlier rules
+ * @param velocity the velocity rules, per account
  * @param outOfOrdernessMs how far event times may run out of order; the monitor clock trails the newest event by this much
  * @param idleAdvanceAfterMs silence on a partition after which the monitor clock advances with the wall clock
  * @param checkpointIntervalMs checkpoint this often (outputs exactly-once); 0 leaves it to the cluster
@@ -36,6 +38,7 @@ public record JobConfig(
         Input input,
         Outputs outputs,
         TrackerSettings tracker,
+        VelocitySettings velocity,
         long outOfOrdernessMs,
         long idleAdvanceAfterMs,
         long checkpointIntervalMs,
@@ -45,7 +48,7 @@ public record JobConfig(
 
     public static final JobConfig DEFAULTS = new JobConfig(
             "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS,
-            2_000, 2_000, 10_000, 0, "txinsight", null);
+            VelocitySettings.DEFAULTS, 2_000, 2_000, 10_000, 0, "txinsight", null);
 
     public JobConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -53,6 +56,7 @@ public record JobConfig(
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(velocity, "velocity");
         Objects.requireNonNull(jobName, "jobName");
     }
 
@@ -147,17 +151,17 @@ public record JobConfig(
     // --- changing a copy ----------------------------------------------------------------------
 
     public JobConfig withBootstrapServers(String servers) {
-        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName, ledger);
+        return new JobConfig(servers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withKafkaProperties(Map<String, String> properties) {
-        return new JobConfig(bootstrapServers, properties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, properties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withInput(Input in) {
-        return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
@@ -188,7 +192,7 @@ public record JobConfig(
     }
 
     public JobConfig withOutputs(Outputs out) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
@@ -202,38 +206,43 @@ public record JobConfig(
     }
 
     public JobConfig withTracker(TrackerSettings settings) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, velocity, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+    }
+
+    public JobConfig withVelocity(VelocitySettings settings) {
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, settings, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withOutOfOrdernessMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, ms, idleAdvanceAfterMs,
-                checkpointIntervalMs, parallelism, jobName, ledger);
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, ms,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withIdleAdvanceAfterMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs, ms,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs, ms,
                 checkpointIntervalMs, parallelism, jobName, ledger);
     }
 
     public JobConfig withCheckpointIntervalMs(long ms) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, ms, parallelism, jobName, ledger);
     }
 
     public JobConfig withParallelism(int n) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, n, jobName, ledger);
     }
 
     public JobConfig withJobName(String name) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name, ledger);
     }
 
     /** Writes the ledger there too; null for no ledger. */
     public JobConfig withLedger(LedgerConnection connection) {
-        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, outOfOrdernessMs,
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
                 idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, connection);
     }
 }

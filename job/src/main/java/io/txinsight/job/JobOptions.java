@@ -5,6 +5,9 @@ import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
 import io.txinsight.ledger.LedgerConnection;
 import java.io.IOException;
+import io.txinsight.job.velocity.rule.VelocityLimits;
+import io.txinsight.job.velocity.rule.VelocitySettings;
+import java.math.BigDecimal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -67,10 +70,16 @@ public final class JobOptions {
     static final String LEDGER_PASSWORD = "--ledger-password";
     static final String STUCK_TIMEOUT_OF = "--stuck-timeout.";
     static final String SLO_OF = "--slo.";
+    static final String VELOCITY_COUNT_OF = "--velocity-count.";
+    static final String VELOCITY_AMOUNT_OF = "--velocity-amount.";
+    static final String VELOCITY_WINDOW_OF = "--velocity-window.";
     // What picocli sees after the rewrite; also how --help shows them.
     static final String KAFKA_OPTION = "--kafka.<key>";
     static final String STUCK_TIMEOUT_OF_OPTION = "--stuck-timeout.<type>";
     static final String SLO_OF_OPTION = "--slo.<type>";
+    static final String VELOCITY_COUNT_OF_OPTION = "--velocity-count.<type>";
+    static final String VELOCITY_AMOUNT_OF_OPTION = "--velocity-amount.<type>";
+    static final String VELOCITY_WINDOW_OF_OPTION = "--velocity-window.<type>";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this table and exit.")
     private boolean help;
@@ -172,6 +181,39 @@ public final class JobOptions {
             description = "Duration SLO of one transaction type, e.g. --slo.payment=2s: slower is an outlier whatever the "
                     + "median says. Repeat as needed.")
     private Map<String, String> sloByType = new LinkedHashMap<>();
+
+    // --- velocity -----------------------------------------------------------------------------
+
+    @Option(names = "--velocity-count", paramLabel = "<n>",
+            description = "An account that opens more than this many transactions within --velocity-window (event time) "
+                    + "is in a velocity burst: one alert per burst on the alerts topic.")
+    private int velocityCount;
+
+    @Option(names = "--velocity-amount", paramLabel = "<amount>",
+            description = "…or whose opens add up to more than this amount within the window (the amounts as sent, "
+                    + "whatever their currency).")
+    private BigDecimal velocityAmount;
+
+    @Option(names = "--velocity-window", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "The velocity rule's sliding window.")
+    private long velocityWindowMs;
+
+    @Option(names = VELOCITY_COUNT_OF_OPTION, paramLabel = "<n>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "A velocity rule of one transaction type, e.g. --velocity-count.withdrawal=2: that type's opens "
+                    + "are judged apart, by their own count, amount and window (the defaults above where not given). "
+                    + "Repeat as needed.")
+    private Map<String, String> velocityCountByType = new LinkedHashMap<>();
+
+    @Option(names = VELOCITY_AMOUNT_OF_OPTION, paramLabel = "<amount>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "The amount limit of one type's own velocity rule, e.g. --velocity-amount.withdrawal=2000.")
+    private Map<String, String> velocityAmountByType = new LinkedHashMap<>();
+
+    @Option(names = VELOCITY_WINDOW_OF_OPTION, paramLabel = "<duration>", hideParamSyntax = true,
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "The window of one type's own velocity rule, e.g. --velocity-window.withdrawal=1h.")
+    private Map<String, String> velocityWindowByType = new LinkedHashMap<>();
 
     // --- output -------------------------------------------------------------------------------
 
@@ -337,6 +379,7 @@ public final class JobOptions {
                         + Durations.format(longestStuck) + "), or transactions expire before they can be stuck");
         require(outlierFactor > 1.0, "--outlier-factor", "is " + outlierFactor + "; it must be above 1 (e.g. 4)");
         require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
+        velocity();
         require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
         require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
         if (ledgerUrl == null) {
@@ -373,6 +416,43 @@ public final class JobOptions {
                 committedGroupId, startingOffsets, false, maxClockSkewMs);
     }
 
+    /**
+     * The velocity rules: the defaults, and a rule of its own for every type named by a per-type
+     * option, its other limits taken from the defaults.
+     */
+    private VelocitySettings velocity() {
+        require(velocityCount >= 1, "--velocity-count", "must be at least 1");
+        require(velocityAmount.signum() > 0, "--velocity-amount", "must be positive");
+        require(velocityWindowMs > 0, "--velocity-window", "must be positive");
+        VelocityLimits defaults = new VelocityLimits(velocityCount, velocityAmount, velocityWindowMs);
+        Map<String, VelocityLimits> byType = new LinkedHashMap<>();
+        velocityCountByType.forEach((type, value) -> {
+            int n = parsed(VELOCITY_COUNT_OF, type, value, Integer::parseInt, "a whole number, e.g. 3");
+            require(n >= 1, VELOCITY_COUNT_OF + type, "must be at least 1");
+            byType.put(type, byType.getOrDefault(type, defaults).withMaxCount(n));
+        });
+        velocityAmountByType.forEach((type, value) -> {
+            BigDecimal a = parsed(VELOCITY_AMOUNT_OF, type, value, BigDecimal::new, "a number, e.g. 2000");
+            require(a.signum() > 0, VELOCITY_AMOUNT_OF + type, "must be positive");
+            byType.put(type, byType.getOrDefault(type, defaults).withMaxAmount(a));
+        });
+        durations(VELOCITY_WINDOW_OF, velocityWindowByType).forEach((type, ms) -> {
+            require(ms > 0, VELOCITY_WINDOW_OF + type, "must be positive");
+            byType.put(type, byType.getOrDefault(type, defaults).withWindowMs(ms));
+        });
+        return new VelocitySettings(defaults, byType);
+    }
+
+    private static <T> T parsed(String prefix, String type, String value, java.util.function.Function<String, T> parse,
+            String expected) {
+        require(!type.isBlank(), prefix + "<type>", "has no transaction type");
+        try {
+            return parse.apply(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(prefix + type, "is '" + value + "'; expected " + expected);
+        }
+    }
+
     /** Options the job has no flag for keep their defaults. */
     private JobConfig toConfig() {
         TrackerSettings tracker = JobConfig.DEFAULTS.tracker()
@@ -391,6 +471,7 @@ public final class JobOptions {
                 .withInput(input())
                 .withOutputs(new JobConfig.Outputs(outcomesTopic, alertsTopic, deadLetterTopic, transactionalIdPrefix))
                 .withTracker(tracker)
+                .withVelocity(velocity())
                 .withOutOfOrdernessMs(outOfOrdernessMs)
                 .withIdleAdvanceAfterMs(idleAdvanceAfterMs)
                 .withCheckpointIntervalMs(checkpointIntervalMs)
@@ -470,6 +551,9 @@ public final class JobOptions {
                 case "--duplicate-horizon" -> Durations.format(t.duplicateHorizonMs());
                 case "--outlier-factor" -> String.valueOf(t.outlierFactor());
                 case "--outlier-warmup" -> String.valueOf(t.outlierWarmup());
+                case "--velocity-count" -> String.valueOf(d.velocity().defaults().maxCount());
+                case "--velocity-amount" -> d.velocity().defaults().maxAmount().toPlainString();
+                case "--velocity-window" -> Durations.format(d.velocity().defaults().windowMs());
                 case "--outcomes-topic" -> d.outputs().outcomesTopic();
                 case "--alerts-topic" -> d.outputs().alertsTopic();
                 case "--dead-letter-topic" -> d.outputs().deadLetterTopic();

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.Outcome;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.job.metrics.FlinkTrackerMetrics;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
@@ -18,6 +19,7 @@ import io.txinsight.job.sources.ViewWatermarks;
 import io.txinsight.job.sources.WallClock;
 import io.txinsight.job.stats.ActiveAccountsOperator;
 import io.txinsight.job.tracker.TransactionTracker;
+import io.txinsight.job.velocity.VelocityDetector;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -27,13 +29,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The txinsight job: two views of the same Kafka topics, the {@link TransactionTracker} between
- * them, and three outputs.
+ * them, the {@link VelocityDetector} on the monitor view's opens, and three output topics.
  *
  * <pre>
- *  monitor source (read_uncommitted) ─► route ─► events ─┐                ┌─► outcomes sink
- *                     (watermarks)        └─► dead letters ─► dead-letter sink
- *                                                        ├─► tracker ─────┤
- *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink
+ *  monitor source (read_uncommitted) ─► route ─► events ─┬─► opens with an account ─► velocity ─► velocity alerts sink
+ *                     (watermarks)        │              │                         (by account)  (alerts topic)
+ *                                         └─► dead letters ─► dead-letter sink
+ *                                                        ├─► tracker ─────┬─► outcomes sink
+ *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink (alerts topic)
  *
  *  monitor events ─► opens with an account ─► active accounts (one subtask, sketches; gauges only)
  * </pre>
@@ -54,6 +57,7 @@ public class TxInsightJob {
     public static final String COMMITTED_ROUTER_UID = "committed-router";
     public static final String OUTCOMES_SINK_UID = "outcomes-sink";
     public static final String ALERTS_SINK_UID = "alerts-sink";
+    public static final String VELOCITY_SINK_UID = "velocity-alerts-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String LEDGER_OUTCOMES_UID = "ledger-outcomes";
     public static final String LEDGER_ALERTS_UID = "ledger-alerts";
@@ -64,6 +68,7 @@ public class TxInsightJob {
     private final Source<DecodedRecord, ?, ?> committed;
     private final Sink<Outcome> outcomes;
     private final Sink<Alert> alerts;
+    private final Sink<VelocityAlert> velocityAlerts;
     private final Sink<DeadLetter> deadLetters;
     private final JobConfig config;
     /** The PostgreSQL ledger's writers, or null when the job keeps no ledger. */
@@ -79,12 +84,14 @@ public class TxInsightJob {
             Source<DecodedRecord, ?, ?> committed,
             Sink<Outcome> outcomes,
             Sink<Alert> alerts,
+            Sink<VelocityAlert> velocityAlerts,
             Sink<DeadLetter> deadLetters,
             JobConfig config) {
         this.monitor = monitor;
         this.committed = committed;
         this.outcomes = outcomes;
         this.alerts = alerts;
+        this.velocityAlerts = velocityAlerts;
         this.deadLetters = deadLetters;
         this.config = config;
     }
@@ -112,6 +119,7 @@ public class TxInsightJob {
                 KafkaViews.source(input, View.COMMITTED, config.input().committedGroupId()),
                 out.outcomes(config.outputs().outcomesTopic()),
                 out.alerts(config.outputs().alertsTopic()),
+                out.velocityAlerts(config.outputs().alertsTopic()),
                 out.deadLetters(config.outputs().deadLetterTopic()),
                 config)
                 .writingLedger(ledger);
@@ -145,6 +153,10 @@ public class TxInsightJob {
 
         tracked.sinkTo(outcomes).uid(OUTCOMES_SINK_UID).name("Outcomes");
         tracked.getSideOutput(TransactionTracker.ALERTS).sinkTo(alerts).uid(ALERTS_SINK_UID).name("Stuck alerts");
+        VelocityDetector.detect(monitorEvents, config.velocity())
+                .sinkTo(velocityAlerts)
+                .uid(VELOCITY_SINK_UID)
+                .name("Velocity alerts");
         monitorEvents.getSideOutput(ViewRouter.DEAD_LETTERS)
                 .sinkTo(deadLetters)
                 .uid(DEAD_LETTER_SINK_UID)

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
+import io.txinsight.job.velocity.rule.VelocityLimits;
+import io.txinsight.job.velocity.rule.VelocitySettings;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,12 @@ class JobOptionsTest {
                 "--outlier-factor", "3.5",
                 "--outlier-warmup", "50",
                 "--slo.payment=2s",
+                "--velocity-count", "10",
+                "--velocity-amount", "9999.99",
+                "--velocity-window", "1m",
+                "--velocity-count.withdrawal=2",
+                "--velocity-window.withdrawal", "1h",
+                "--velocity-amount.transfer=5000",
                 "--outcomes-topic", "o",
                 "--alerts-topic", "a",
                 "--dead-letter-topic", "d",
@@ -92,6 +101,25 @@ class JobOptionsTest {
         assertThat(s.outlierFactor()).isEqualTo(3.5);
         assertThat(s.outlierWarmup()).isEqualTo(50);
         assertThat(s.sloByTypeMs()).containsExactly(Map.entry("payment", 2_000L));
+
+        VelocitySettings v = c.velocity();
+        VelocityLimits defaults = new VelocityLimits(10, new BigDecimal("9999.99"), 60_000);
+        assertThat(v.defaults()).isEqualTo(defaults);
+        assertThat(v.byType()).containsOnly(
+                Map.entry("withdrawal", defaults.withMaxCount(2).withWindowMs(3_600_000)),
+                Map.entry("transfer", defaults.withMaxAmount(new BigDecimal("5000"))));
+        assertThat(v.ruleOf("payment")).isNull();
+        assertThat(v.ruleOf("withdrawal")).isEqualTo("withdrawal");
+    }
+
+    @Test
+    void velocityLimitsAreChecked() {
+        assertInvalid(List.of("--velocity-count", "0"), "--velocity-count", "at least 1");
+        assertInvalid(List.of("--velocity-amount", "-5"), "--velocity-amount", "positive");
+        assertInvalid(List.of("--velocity-window", "3"), "--velocity-window", "unit");
+        assertInvalid(List.of("--velocity-count.withdrawal=two"), "--velocity-count.withdrawal", "whole number");
+        assertInvalid(List.of("--velocity-amount.withdrawal=lots"), "--velocity-amount.withdrawal", "a number");
+        assertInvalid(List.of("--velocity-window.withdrawal=5"), "--velocity-window.withdrawal", "unit");
     }
 
     @Test
@@ -157,7 +185,9 @@ class JobOptionsTest {
             "--bootstrap-servers", "--topics", "--topic-pattern", "--monitor-group-id", "--committed-group-id",
             "--starting-offsets", "--kafka.<key>=<value>", "--stuck-timeout", "--stuck-timeout.<type>=<duration>",
             "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention", "--duplicate-horizon",
-            "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--outcomes-topic",
+            "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--velocity-count",
+            "--velocity-amount", "--velocity-window", "--velocity-count.<type>=<n>", "--velocity-amount.<type>=<amount>",
+            "--velocity-window.<type>=<duration>", "--outcomes-topic",
             "--alerts-topic", "--dead-letter-topic", "--checkpoint-interval", "--parallelism",
             "--transactional-id-prefix", "--job-name", "--ledger-url", "--ledger-user", "--ledger-password",
             "--ledger-password-file");

@@ -8,7 +8,9 @@ import io.txinsight.events.BusinessEvent;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.Outcome;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
+import java.math.BigDecimal;
 import io.txinsight.job.records.View;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -60,12 +62,13 @@ class TxInsightJobTest {
                 .committed(BusinessEvent.close("later", 30_100, CloseStatus.SUCCESS));
         CollectingSink<Outcome> outcomes = new CollectingSink<>();
         CollectingSink<Alert> alerts = new CollectingSink<>();
+        CollectingSink<VelocityAlert> velocity = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TxInsightJob.configure(env, CONFIG);
-        new TxInsightJob(events.view(View.MONITOR), events.view(View.COMMITTED), outcomes, alerts, deadLetters, CONFIG)
-                .build(env);
+        new TxInsightJob(events.view(View.MONITOR), events.view(View.COMMITTED), outcomes, alerts, velocity,
+                deadLetters, CONFIG).build(env);
         env.execute("in-memory txinsight");
 
         assertThat(outcomes.received().stream().collect(Collectors.toMap(Outcome::txnId, Outcome::verdict)))
@@ -96,5 +99,40 @@ class TxInsightJobTest {
                         tuple("garbage", 3L, "monitor", InMemoryPartition.TOPIC),
                         tuple("no-id", 10L, "monitor", InMemoryPartition.TOPIC));
         assertThat(deadLetters.received()).allSatisfy(d -> assertThat(d.reason()).isNotBlank());
+        assertThat(velocity.received()).as("no account opened more than 5 transactions in 3 s").isEmpty();
+    }
+
+    @Test
+    void aVelocityBurstIsOneAlertWhateverBecomesOfItsTransactions() throws Exception {
+        InMemoryPartition events = new InMemoryPartition();
+        for (int i = 0; i < 6; i++) {
+            String txn = "fast-" + i;
+            var open = BusinessEvent.open(txn, 1_000 + i * 100, "payment",
+                    Map.of("account", "acc-7", "amount", new BigDecimal("20.00")));
+            if (i == 2) {
+                events.aborted(open); // a rolled-back attempt is an attempt all the same
+            } else {
+                events.committed(open).committed(BusinessEvent.close(txn, 1_050 + i * 100, CloseStatus.SUCCESS));
+            }
+        }
+        events.committed(BusinessEvent.open("another-account", 2_000, "payment", Map.of("account", "acc-8")))
+                .committed(BusinessEvent.open("later", 30_000, "payment", Map.of()))
+                .committed(BusinessEvent.close("later", 30_100, CloseStatus.SUCCESS));
+        CollectingSink<VelocityAlert> velocity = new CollectingSink<>();
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TxInsightJob.configure(env, CONFIG);
+        new TxInsightJob(events.view(View.MONITOR), events.view(View.COMMITTED), new CollectingSink<>(),
+                new CollectingSink<>(), velocity, new CollectingSink<>(), CONFIG).build(env);
+        env.execute("in-memory txinsight, velocity");
+
+        assertThat(velocity.received()).singleElement().satisfies(a -> {
+            assertThat(a.account()).isEqualTo("acc-7");
+            assertThat(a.count()).isEqualTo(6);
+            assertThat(a.amount()).isEqualByComparingTo("120.00");
+            assertThat(a.firstAtMs()).isEqualTo(1_000);
+            assertThat(a.lastAtMs()).isEqualTo(1_500);
+            assertThat(a.txnIds()).hasSize(6);
+        });
     }
 }

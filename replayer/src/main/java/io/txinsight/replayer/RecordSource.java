@@ -24,19 +24,25 @@ interface RecordSource extends AutoCloseable {
 
     /**
      * The contract path: {@link ScenarioReader} decodes each line and {@link
-     * ScenarioRecord#value(EventCodec)} encodes the value. Needed to rebase timestamps.
+     * ScenarioRecord#value(EventCodec)} encodes the value. Needed to rebase timestamps and to key
+     * records anew.
      */
     final class Decoding implements RecordSource {
         private final ScenarioReader reader;
         private final EventCodec events;
         private final long shiftMs;
+        private final RecordKeys keys;
         private ScenarioRecord current;
 
-        /** @param shiftMs how much to move each event's {@code ts} (0: unchanged) */
-        Decoding(Path file, ScenarioCodec codec, long shiftMs) throws IOException {
+        /**
+         * @param shiftMs how much to move each event's {@code ts} (0: unchanged)
+         * @param keys the key each record gets
+         */
+        Decoding(Path file, ScenarioCodec codec, long shiftMs, RecordKeys keys) throws IOException {
             this.reader = new ScenarioReader(file, codec);
             this.events = codec.events();
             this.shiftMs = shiftMs;
+            this.keys = keys;
         }
 
         @Override
@@ -48,7 +54,7 @@ interface RecordSource extends AutoCloseable {
         @Override
         public ScheduledRecord current() {
             ScenarioRecord r = current;
-            return new ScheduledRecord(r.atMs(), r.topic(), r.key(), r.txn(), value(r));
+            return new ScheduledRecord(r.atMs(), r.topic(), keys.keyOf(r), r.txn(), value(r));
         }
 
         private byte[] value(ScenarioRecord r) {

@@ -1,6 +1,7 @@
 package io.txinsight.replayer;
 
 import io.txinsight.events.KafkaAccessCheck;
+import io.txinsight.events.RecordKey;
 import io.txinsight.events.ScenarioFormatException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,6 +131,12 @@ public final class ReplayCli implements Callable<Integer> {
                     + " where scenario start = first event's ts - its at_ms. Raw records are sent as they are.")
     boolean rebaseTime;
 
+    @Option(names = "--key", paramLabel = "txn_id|account",
+            description = "Key every business event's record by its txn_id, or by its transaction's account (read from"
+                    + " its transaction_open), as producers that partition by customer do. Default: the keys the file"
+                    + " records (the txn_id for simulator files). Malformed records keep theirs.")
+    String key;
+
     @Option(names = "--no-progress",
             description = "No progress bar. (It is off anyway when stderr is not a terminal.)")
     boolean noProgress;
@@ -241,6 +248,7 @@ public final class ReplayCli implements Callable<Integer> {
                 .from(from)
                 .transactionalIdPrefix(transactionalIdPrefix)
                 .rebaseTime(rebaseTime)
+                .key(key == null ? null : RecordKey.parse(key))
                 .parallelCommits(parallelCommits)
                 .progress(!noProgress && ReplayProgress.stderrIsTerminal());
         if (to != null) {

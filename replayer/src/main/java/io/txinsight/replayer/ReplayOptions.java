@@ -1,5 +1,6 @@
 package io.txinsight.replayer;
 
+import io.txinsight.events.RecordKey;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class ReplayOptions {
     private final long to;
     private final String transactionalIdPrefix;
     private final boolean rebaseTime;
+    private final RecordKey key;
     private final boolean progress;
     private final int parallelCommits;
     private final ReplayClock clock;
@@ -48,6 +50,7 @@ public final class ReplayOptions {
         this.to = b.to;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.rebaseTime = b.rebaseTime;
+        this.key = b.key;
         this.progress = b.progress;
         this.parallelCommits = b.parallelCommits;
         this.clock = b.clock;
@@ -106,6 +109,9 @@ public final class ReplayOptions {
 
     public boolean rebaseTime() { return rebaseTime; }
 
+    /** What records are keyed by, or null: the keys the file records. */
+    public RecordKey key() { return key; }
+
     public boolean progress() { return progress; }
 
     /** Kafka producers per scenario producer, used in turn for its transactions (1 by default). */
@@ -127,6 +133,7 @@ public final class ReplayOptions {
         private long to = Long.MAX_VALUE;
         private String transactionalIdPrefix;
         private boolean rebaseTime;
+        private RecordKey key;
         private boolean progress;
         private int parallelCommits = 1;
         private ReplayClock clock = ReplayClock.system();
@@ -162,6 +169,9 @@ public final class ReplayOptions {
 
         /** Shifts every event's {@code ts} so the scenario's start is the replay's start. */
         public Builder rebaseTime(boolean rebase) { this.rebaseTime = rebase; return this; }
+
+        /** Keys every business event's record by its txn_id or its transaction's account; null keeps the file's keys. */
+        public Builder key(RecordKey key) { this.key = key; return this; }
 
         /** Shows a progress bar on stderr. */
         public Builder progress(boolean progress) { this.progress = progress; return this; }

@@ -76,6 +76,7 @@ public final class Replayer {
             return new ReplaySummary(plan, true, false, 0, opts.speed(), routes, null, opts.parallelCommits(),
                     0, 0, 0, 0, 0, 0, validation, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0);
         }
+        RecordKeys keys = RecordKeys.of(opts.key(), plan.file(), codec);
         String prefix = opts.transactionalIdPrefix() != null
                 ? opts.transactionalIdPrefix()
                 : ReplayOptions.DEFAULT_TRANSACTIONAL_ID_PREFIX + "-" + randomSuffix();
@@ -98,12 +99,12 @@ public final class Replayer {
                         ? ReplayProgress.onStderr(plan.rangeRecords() * opts.loops())
                         : ReplayProgress.none()) {
             if (!opts.speed().isMax()) {
-                warmUp(plan, codec, opts);
+                warmUp(plan, codec, opts, keys);
             }
             long t0 = clock.nanoTime();
             for (int loop = 0; loop < opts.loops() && !stop.requested(); loop++) {
                 ScenarioPass pass = new ScenarioPass(plan, codec, opts.speed(), opts.routing(), publisher, clock,
-                        tally, stop, progress::stepTo, opts.rebaseTime());
+                        tally, stop, progress::stepTo, opts.rebaseTime(), keys);
                 boolean done = pass.run();
                 if (loop == 0) {
                     startedEpochMs = pass.startEpochMs();
@@ -134,10 +135,10 @@ public final class Replayer {
      * publisher that drops them, before the clock starts: a fresh JVM first interprets that code
      * and compiles it on the way, and the first scheduled records should not pay for that.
      */
-    private static void warmUp(ScenarioPlan plan, ScenarioCodec codec, ReplayOptions opts)
+    private static void warmUp(ScenarioPlan plan, ScenarioCodec codec, ReplayOptions opts, RecordKeys keys)
             throws IOException, ScenarioFormatException {
         new ScenarioPass(plan.limitedTo(WARM_UP_RECORDS), codec, Speed.MAX, opts.routing(), DISCARD, opts.clock(),
-                new ReplayTally(), new StopSignal(), done -> {}, opts.rebaseTime()).run();
+                new ReplayTally(), new StopSignal(), done -> {}, opts.rebaseTime(), keys).run();
     }
 
     /** Ends the replay early from any thread: stops publishing and aborts open transactions. */

@@ -16,17 +16,20 @@ final class ScenarioPass {
     private final ReplayClock clock;
     private final StopSignal stop;
     private final boolean rebase;
+    private final RecordKeys keys;
     private final Schedule schedule;
     private long startEpochMs;
     private long shiftMs;
 
     ScenarioPass(ScenarioPlan plan, ScenarioCodec codec, Speed speed, TopicRouting routing, Publisher publisher,
-            ReplayClock clock, ReplayTally tally, StopSignal stop, LongConsumer progress, boolean rebase) {
+            ReplayClock clock, ReplayTally tally, StopSignal stop, LongConsumer progress, boolean rebase,
+            RecordKeys keys) {
         this.plan = plan;
         this.codec = codec;
         this.clock = clock;
         this.stop = stop;
         this.rebase = rebase;
+        this.keys = keys;
         this.schedule = new Schedule(plan.baseMs(), plan.endMs(), speed, routing, publisher, clock, tally, stop, progress);
     }
 
@@ -52,9 +55,9 @@ final class ScenarioPass {
         }
         schedule.start(startNanos);
         boolean completed = false;
-        try (RecordSource records = plan.sliceable() && shiftMs == 0
+        try (RecordSource records = plan.sliceable() && shiftMs == 0 && !keys.rewrites()
                 ? new RecordSource.Slicing(plan.file())
-                : new RecordSource.Decoding(plan.file(), codec, shiftMs)) {
+                : new RecordSource.Decoding(plan.file(), codec, shiftMs, keys)) {
             long position = 0;
             while (records.next() && !stop.requested()) {
                 long pos = position++;

@@ -144,7 +144,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The job as the demo runs it: the preset's timing, so its verdicts match the scenario's truth. */
+    /**
+     * The job as the demo runs it: the preset's timing and velocity limit, so its verdicts match the
+     * scenario's truth.
+     */
     private JobConfig jobConfig(SimulationParams base) {
         return JobConfig.DEFAULTS
                 .withTracker(JobConfig.DEFAULTS.tracker()
@@ -152,6 +155,9 @@ public final class DemoCommand implements Callable<Integer> {
                         .withAbortGraceMs(base.abortGraceMs())
                         .withOutlierFactor(base.outlierFactor())
                         .withRetentionMs(RETENTION_MS))
+                .withVelocity(JobConfig.DEFAULTS.velocity().withDefaults(JobConfig.DEFAULTS.velocity().defaults()
+                        .withMaxCount(base.burstSize() - 1)
+                        .withWindowMs(base.burstWindowMs())))
                 .withOutOfOrdernessMs(base.outOfOrdernessMs())
                 .withCheckpointIntervalMs(CHECKPOINT_INTERVAL_MS)
                 .withParallelism(parallelism)
@@ -198,7 +204,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (OutcomeReader reader = new OutcomeReader(config.bootstrapServers(), Map.of(),
                 config.outputs().outcomesTopic(), config.outputs().alertsTopic())) {
             OutcomeReader.Result result = reader.read(truth, Duration.ofSeconds(20), line -> {});
-            Validation validation = Validation.compare(truth, result.outcomes(), result.alerts());
+            Validation validation = Validation.compare(truth, result.outcomes(), result.alerts(), result.velocity());
             System.out.println();
             System.out.println("What the job concluded, against the scenario's truth:");
             System.out.println(validation.table());

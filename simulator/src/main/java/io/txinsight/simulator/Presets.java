@@ -36,6 +36,8 @@ public final class Presets {
         add(1, "high_throughput", "throughput",
                 "50,000 transactions in 30 s (~17,000 events/s), light trouble: sustained load for throughput and lag",
                 base("high_throughput", 1).count(50_000).durationMs(30_000)
+                        // Enough accounts that 1,700 transactions/s never look like a velocity burst.
+                        .accounts(100_000)
                         .failedShare(0.03).outlierShare(0.01).duplicateShare(0.01).abortShare(0.02));
         add(2, "stuck_transactions", "stuck",
                 "1,200 transactions in 40 s; 5% stop before their close, 2% close late (after the stuck timeout)",

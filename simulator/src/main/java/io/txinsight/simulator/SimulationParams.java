@@ -1,6 +1,7 @@
 package io.txinsight.simulator;
 
 import io.txinsight.events.EventTime;
+import io.txinsight.events.RecordKey;
 import io.txinsight.simulator.model.TransactionType;
 import io.txinsight.simulator.model.TransactionTypes;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ import java.util.Objects;
  * @param producers transactional producers (p0, p1, …)
  * @param kafkaTxnMs how long a producer keeps one Kafka transaction open before ending it
  * @param topic the topic of every record
+ * @param key what each business event's record is keyed by: its txn_id, or its transaction's account
  * @param startEpochMs event time of scenario time 0
  * @param idPrefix prefix of every txn_id
  * @param stuckTimeoutMs the stuck timeout the truth assumes
@@ -81,6 +83,7 @@ public record SimulationParams(
         int producers,
         long kafkaTxnMs,
         String topic,
+        RecordKey key,
         long startEpochMs,
         String idPrefix,
         long stuckTimeoutMs,
@@ -95,6 +98,7 @@ public record SimulationParams(
         Objects.requireNonNull(name, "name");
         typeMix = Collections.unmodifiableMap(new LinkedHashMap<>(typeMix));
         Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(key, "key");
         Objects.requireNonNull(idPrefix, "idPrefix");
     }
 
@@ -198,6 +202,7 @@ public record SimulationParams(
         m.put("producers", producers);
         m.put("kafka_txn_ms", kafkaTxnMs);
         m.put("topic", topic);
+        m.put("key", key.wireName());
         m.put("start_time", EventTime.format(startEpochMs));
         m.put("id_prefix", idPrefix);
         m.put("stuck_timeout_ms", stuckTimeoutMs);
@@ -412,8 +417,8 @@ public record SimulationParams(
         private double duplicateShare = 0.0;
         private double outOfOrderShare = 0.0;
         private double burstShare = 0.0;
-        private int burstSize = 5;
-        private long burstWindowMs = 2000;
+        private int burstSize = 6;
+        private long burstWindowMs = 3000;
         private double malformedShare = 0.0;
         private double abortShare = 0.0;
         private int hangs = 0;
@@ -421,6 +426,7 @@ public record SimulationParams(
         private int producers = 4;
         private long kafkaTxnMs = 100;
         private String topic = "txn-events";
+        private RecordKey key = RecordKey.TXN_ID;
         private long startEpochMs = DEFAULT_START_EPOCH_MS;
         private String idPrefix = null;
         private long stuckTimeoutMs = 10_000;
@@ -439,7 +445,7 @@ public record SimulationParams(
             outOfOrderShare = s.outOfOrderShare; burstShare = s.burstShare; burstSize = s.burstSize;
             burstWindowMs = s.burstWindowMs; malformedShare = s.malformedShare; abortShare = s.abortShare;
             hangs = s.hangs; hangMs = s.hangMs; producers = s.producers; kafkaTxnMs = s.kafkaTxnMs;
-            topic = s.topic; startEpochMs = s.startEpochMs; idPrefix = s.idPrefix;
+            topic = s.topic; key = s.key; startEpochMs = s.startEpochMs; idPrefix = s.idPrefix;
             stuckTimeoutMs = s.stuckTimeoutMs; abortGraceMs = s.abortGraceMs;
             outOfOrdernessMs = s.outOfOrdernessMs; outlierFactor = s.outlierFactor;
         }
@@ -478,6 +484,7 @@ public record SimulationParams(
         public Builder producers(int v) { producers = v; return this; }
         public Builder kafkaTxnMs(long v) { kafkaTxnMs = v; return this; }
         public Builder topic(String v) { topic = v; return this; }
+        public Builder key(RecordKey v) { key = v; return this; }
         public Builder startEpochMs(long v) { startEpochMs = v; return this; }
         public Builder idPrefix(String v) { idPrefix = v; return this; }
         public Builder stuckTimeoutMs(long v) { stuckTimeoutMs = v; return this; }
@@ -495,7 +502,7 @@ public record SimulationParams(
                     name, seed, count, durationMs, rate, concurrency, typeMix, accounts, latencyScale,
                     failedShare, outlierShare, outlierSlowdownMin, outlierSlowdownMax, stuckShare,
                     lateCloseShare, duplicateShare, outOfOrderShare, burstShare, burstSize, burstWindowMs,
-                    malformedShare, abortShare, hangs, hangMs, producers, kafkaTxnMs, topic, startEpochMs,
+                    malformedShare, abortShare, hangs, hangMs, producers, kafkaTxnMs, topic, key, startEpochMs,
                     idPrefix == null ? defaultPrefix(seed) : idPrefix,
                     stuckTimeoutMs, abortGraceMs, outOfOrdernessMs, outlierFactor);
         }

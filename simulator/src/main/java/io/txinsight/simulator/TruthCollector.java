@@ -21,6 +21,13 @@ import java.util.TreeMap;
  * aborted; no close means stuck. Late closes count as outliers too, since their duration is far
  * above the median and the job cannot tell them apart from a slow step; an outlier whose close
  * aborted is not one, as the job never sees a committed duration for it.
+ *
+ * <p>A velocity burst is in the truth when it is complete: all {@code --burst-size} of its
+ * transactions opened within {@code --burst-window}, which is more than the job's velocity limit
+ * of burst size - 1 within that window (the truth's timing says so). A burst cut short by the end
+ * of the arrivals is not one. Every open counts, whatever becomes of its transaction (failed,
+ * stuck, rolled back by a Kafka abort): the job judges velocity on the monitor view, which sees
+ * every attempt, as a fraud check should.
  */
 final class TruthCollector {
 
@@ -64,12 +71,36 @@ final class TruthCollector {
                 stuckAlerts++;
             }
         }
+        List<Truth.VelocityBurst> velocity = velocityBursts(p, planned);
         Truth.Summary summary = new Truth.Summary(
                 planned.size(), events, malformed, byVerdict, byType, percentiles(durations, closed), outliers,
-                stuckAlerts);
+                stuckAlerts, velocity.size());
         Truth.Timing timing = new Truth.Timing(
-                p.stuckTimeoutMs(), p.abortGraceMs(), p.outOfOrdernessMs(), p.outlierFactor());
-        return new Truth(p.toMap(), timing, summary, out);
+                p.stuckTimeoutMs(), p.abortGraceMs(), p.outOfOrdernessMs(), p.outlierFactor(),
+                p.burstSize() - 1, p.burstWindowMs());
+        return new Truth(p.toMap(), timing, summary, out, velocity);
+    }
+
+    /** The complete bursts, in the order they started. */
+    static List<Truth.VelocityBurst> velocityBursts(SimulationParams p, List<PlannedTransaction> planned) {
+        Map<Long, List<PlannedTransaction>> byBurst = new LinkedHashMap<>();
+        for (PlannedTransaction t : planned) {
+            if (t.burst >= 0) {
+                byBurst.computeIfAbsent(t.burst, b -> new ArrayList<>(p.burstSize())).add(t);
+            }
+        }
+        long start = p.startEpochMs();
+        List<Truth.VelocityBurst> bursts = new ArrayList<>();
+        for (List<PlannedTransaction> members : byBurst.values()) {
+            if (members.size() < p.burstSize()) {
+                continue;
+            }
+            List<String> ids = new ArrayList<>(members.size());
+            members.forEach(m -> ids.add(m.txnId));
+            bursts.add(new Truth.VelocityBurst(members.get(0).account,
+                    start + members.get(0).openAt, start + members.get(members.size() - 1).openAt, ids));
+        }
+        return bursts;
     }
 
     private static Map<Verdict, Long> emptyCounts() {

@@ -2,6 +2,7 @@ package io.txinsight.simulator;
 
 import io.txinsight.events.EventType;
 import io.txinsight.events.KafkaTxn;
+import io.txinsight.events.RecordKey;
 import io.txinsight.events.ScenarioRecord;
 import io.txinsight.events.Truth;
 import io.txinsight.simulator.model.ArrivalProcess;
@@ -87,7 +88,7 @@ public final class Workload {
         while ((a = arrivals.next()) != null) {
             emitter.releaseUpTo(a.atMs);
             scratch.clear();
-            PlannedTransaction txn = planner.plan(index++, a.atMs, a.account, scratch);
+            PlannedTransaction txn = planner.plan(index++, a.atMs, a.account, a.burst, scratch);
             emitter.hold(scratch);
             arrivals.ended(txn.lastAt());
             transactions.add(txn);
@@ -110,6 +111,7 @@ public final class Workload {
         private final SplittableRandom malformedRng;
         private final MalformedRecords malformedRecords;
         private final String topic = params.topic();
+        private final RecordKey key = params.key();
         private final double malformedShare = params.malformedShare();
         long events;
         long malformed;
@@ -132,7 +134,7 @@ public final class Workload {
             while ((r = pending.peek()) != null && r.at <= at) {
                 pending.poll();
                 KafkaTxn txn = timeline.assign(r.at, r.txn.producer);
-                sink.accept(new ScenarioRecord(r.at, topic, r.event.txnId(), r.event, null, txn));
+                sink.accept(new ScenarioRecord(r.at, topic, key.of(r.event, r.txn.account), r.event, null, txn));
                 events++;
                 if (r.event.eventType() == EventType.TRANSACTION_CLOSE) {
                     r.txn.closeWritten(txn.fate());

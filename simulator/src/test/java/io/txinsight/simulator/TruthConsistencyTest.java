@@ -244,6 +244,65 @@ class TruthConsistencyTest {
         assertThat(s.truth.params()).containsEntry("seed", (int) params.seed()).containsKey("abort_share");
     }
 
+    /**
+     * The truth's velocity bursts are exactly the places where one account opens more than the
+     * truth's velocity limit within its window, found from the events alone: every burst is
+     * complete, and ordinary traffic never looks like one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void velocityBurstsAreExactlyWhereAnAccountOpensTooFast(String name, SimulationParams params) throws Exception {
+        LoadedScenario s = scenario(name, params);
+        Truth.Timing timing = s.truth.timing();
+        assertThat(timing.velocityMaxCount()).isEqualTo(params.burstSize() - 1);
+        assertThat(timing.velocityWindowMs()).isEqualTo(params.burstWindowMs());
+        Map<String, List<BusinessEvent>> opensByAccount = new HashMap<>();
+        for (List<ScenarioRecord> recs : s.byTxn.values()) {
+            BusinessEvent open = ofType(recs, EventType.TRANSACTION_OPEN).get(0).event();
+            opensByAccount.computeIfAbsent((String) open.attributes().get("account"), k -> new ArrayList<>()).add(open);
+        }
+        // Every window holding more than the limit, merged per account while they overlap: what
+        // the job's rule reports, one burst each. A burst may take in an ordinary open of its
+        // account that happens to fall in its window.
+        List<Set<String>> found = new ArrayList<>();
+        opensByAccount.values().forEach(opens -> {
+            opens.sort((x, y) -> Long.compare(x.ts(), y.ts()));
+            Set<String> current = null;
+            int coveredTo = -1;
+            for (int last = timing.velocityMaxCount(); last < opens.size(); last++) {
+                int first = last - timing.velocityMaxCount();
+                if (opens.get(last).ts() - opens.get(first).ts() > timing.velocityWindowMs()) {
+                    continue;
+                }
+                if (current == null || first > coveredTo) {
+                    current = new HashSet<>();
+                    found.add(current);
+                }
+                for (BusinessEvent o : opens.subList(first, last + 1)) {
+                    current.add(o.txnId());
+                }
+                coveredTo = last;
+            }
+        });
+        List<Truth.VelocityBurst> truthBursts = s.truth.velocity();
+        for (Truth.VelocityBurst b : truthBursts) {
+            assertThat(b.txnIds()).hasSize(params.burstSize());
+            assertThat(b.lastAtMs() - b.firstAtMs()).isBetween(0L, params.burstWindowMs());
+            for (String id : b.txnIds()) {
+                assertThat(ofType(s.byTxn.get(id), EventType.TRANSACTION_OPEN).get(0).event().attributes())
+                        .containsEntry("account", b.account());
+            }
+            assertThat(found).as("burst %s", b.txnIds()).filteredOn(f -> f.containsAll(b.txnIds())).hasSize(1);
+        }
+        for (Set<String> f : found) {
+            assertThat(truthBursts).as("window %s", f).filteredOn(b -> f.containsAll(b.txnIds())).hasSize(1);
+        }
+        assertThat(s.truth.summary().velocityBursts()).isEqualTo(truthBursts.size());
+        if (params.burstShare() > 0) {
+            assertThat(truthBursts).isNotEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("presets")
     void malformedRecordsAreRejectedByTheCodec(String name, SimulationParams params) throws Exception {

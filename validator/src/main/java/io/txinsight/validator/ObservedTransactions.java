@@ -3,7 +3,10 @@ package io.txinsight.validator;
 import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,14 +28,31 @@ public final class ObservedTransactions {
     private final Map<String, Outcome> outcomes = new HashMap<>();
     private final Set<String> alerted = new HashSet<>();
     private final Set<String> conflicting = new HashSet<>();
+    private final List<VelocityAlert> velocity = new ArrayList<>();
     private long outcomeRecords;
     private long alertRecords;
 
     public static ObservedTransactions of(Collection<Outcome> outcomes, Collection<Alert> alerts) {
+        return of(outcomes, alerts, List.of());
+    }
+
+    public static ObservedTransactions of(
+            Collection<Outcome> outcomes, Collection<Alert> alerts, Collection<VelocityAlert> velocity) {
         ObservedTransactions observed = new ObservedTransactions();
         outcomes.forEach(observed::add);
         alerts.forEach(observed::add);
+        velocity.forEach(observed::add);
         return observed;
+    }
+
+    /** A velocity alert: about an account, not a transaction, so it decides no verdict. */
+    public void add(VelocityAlert alert) {
+        velocity.add(alert);
+    }
+
+    /** The velocity alerts, in the order read. */
+    public List<VelocityAlert> velocityAlerts() {
+        return velocity;
     }
 
     public void add(Outcome outcome) {

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.RecordJson;
 import io.txinsight.events.Truth;
+import io.txinsight.events.VelocityAlert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,8 @@ public final class OutcomeReader implements AutoCloseable {
      * What was read.
      *
      * @param outcomes outcome records, in the order read
-     * @param alerts alert records, in the order read
+     * @param alerts stuck alert records, in the order read
+     * @param velocity velocity alert records (the alerts topic's other kind), in the order read
      * @param unreadable records that are not outcome/alert JSON
      * @param unreadableSamples where the first unreadable records are, and why
      * @param complete whether every transaction was accounted for before the timeout
@@ -51,6 +53,7 @@ public final class OutcomeReader implements AutoCloseable {
     public record Result(
             List<Outcome> outcomes,
             List<Alert> alerts,
+            List<VelocityAlert> velocity,
             long unreadable,
             List<String> unreadableSamples,
             boolean complete,
@@ -105,6 +108,9 @@ public final class OutcomeReader implements AutoCloseable {
         ObservedTransactions observed = new ObservedTransactions();
         List<Outcome> outcomes = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
+        List<VelocityAlert> velocity = new ArrayList<>();
+        List<Truth.VelocityBurst> bursts = truth.velocity() == null ? List.of() : truth.velocity();
+        boolean burstsFound = bursts.isEmpty();
         List<String> unreadableSamples = new ArrayList<>();
         long unreadable = 0;
         Set<TopicPartition> assigned = new HashSet<>();
@@ -113,7 +119,8 @@ public final class OutcomeReader implements AutoCloseable {
         long nextLookup = start;
         long nextProgress = start + PROGRESS_EVERY.toNanos();
 
-        while (!pending.isEmpty()) {
+        // Velocity alerts come a window after their burst, so they may trail the last outcome.
+        while (!pending.isEmpty() || !burstsFound) {
             long now = System.nanoTime();
             if (now >= deadline) {
                 break;
@@ -172,7 +179,14 @@ public final class OutcomeReader implements AutoCloseable {
                         observed.add(outcome);
                         txnId = outcome.txnId();
                     } else {
-                        Alert alert = RecordJson.fromBytes(record.value(), Alert.class);
+                        Object read = VelocityAlert.readAlertsTopicRecord(record.value());
+                        if (read instanceof VelocityAlert v) {
+                            velocity.add(v);
+                            observed.add(v);
+                            burstsFound = VelocityMatch.allFound(bursts, velocity);
+                            continue;
+                        }
+                        Alert alert = (Alert) read;
                         requireTxnId(alert.txnId());
                         alerts.add(alert);
                         observed.add(alert);
@@ -195,7 +209,7 @@ public final class OutcomeReader implements AutoCloseable {
         if (!reached && !pending.isEmpty()) {
             throw new KafkaUnreachableException(bootstrapServers, timeout);
         }
-        return new Result(outcomes, alerts, unreadable, unreadableSamples, pending.isEmpty(),
+        return new Result(outcomes, alerts, velocity, unreadable, unreadableSamples, pending.isEmpty() && burstsFound,
                 List.copyOf(missingTopics), Duration.ofNanos(System.nanoTime() - start));
     }
 

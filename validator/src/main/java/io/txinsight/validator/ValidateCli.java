@@ -159,7 +159,7 @@ public final class ValidateCli implements Callable<Integer> {
             read.unreadableSamples().forEach(s -> stdout.println("  " + s));
         }
 
-        ObservedTransactions observed = ObservedTransactions.of(read.outcomes(), read.alerts());
+        ObservedTransactions observed = ObservedTransactions.of(read.outcomes(), read.alerts(), read.velocity());
         Validation validation = Validation.compare(truth, observed, Math.max(0, show));
         stdout.println();
         stdout.print(validation.table());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +34,9 @@ import java.util.Set;
  * @param conflicting transactions with outcome records that disagree (e.g. a rerun on the same topic)
  * @param byVerdict expected verdict → observed verdict (or {@value #MISSING}) → count
  * @param byType transaction type → counts
- * @param scores precision and recall of stuck, aborted, outliers and stuck alerts
+ * @param scores precision and recall of stuck, aborted, outliers and stuck alerts, and of velocity
+ *     bursts when the truth lists them (precision: velocity alerts that find a burst of the truth;
+ *     recall: bursts found by an alert, see {@link VelocityMatch})
  * @param durationError how far observed durations are from the true ones
  * @param mismatches the first mismatches, in the truth's order
  */
@@ -79,7 +82,7 @@ public record Validation(
     /**
      * How well the job finds one kind of transaction.
      *
-     * @param signal stuck, aborted, outlier or stuck_alert
+     * @param signal stuck, aborted, outlier, stuck_alert or velocity
      * @param expected how many the truth has
      * @param observed how many the job reported
      * @param truePositives how many of those reported are right
@@ -144,6 +147,11 @@ public record Validation(
 
     public static Validation compare(Truth truth, Collection<Outcome> outcomes, Collection<Alert> alerts) {
         return compare(truth, ObservedTransactions.of(outcomes, alerts), DEFAULT_LISTED_MISMATCHES);
+    }
+
+    public static Validation compare(
+            Truth truth, Collection<Outcome> outcomes, Collection<Alert> alerts, Collection<VelocityAlert> velocity) {
+        return compare(truth, ObservedTransactions.of(outcomes, alerts, velocity), DEFAULT_LISTED_MISMATCHES);
     }
 
     public static Validation compare(Truth truth, ObservedTransactions observed, int listedMismatches) {
@@ -227,6 +235,15 @@ public record Validation(
         expectedTxns.forEach(t -> known.add(t.txnId()));
         long unexpected = observed.txnIds().stream().filter(id -> !known.contains(id)).count();
 
+        List<Score> scores = new ArrayList<>(List.of(
+                Score.of("stuck", stuck[0], stuck[1], stuck[2]),
+                Score.of("aborted", aborted[0], aborted[1], aborted[2]),
+                Score.of("outlier", outlier[0], outlier[1], outlier[2]),
+                Score.of("stuck_alert", stuckAlert[0], stuckAlert[1], stuckAlert[2])));
+        if (truth.velocity() != null) { // a truth written before bursts were part of it has no say
+            scores.add(VelocityMatch.score(truth.velocity(), observed.velocityAlerts()));
+        }
+
         long transactions = expectedTxns.size();
         long mismatched = transactions - matched;
         return new Validation(
@@ -239,11 +256,7 @@ public record Validation(
                 observed.conflicting().size(),
                 byVerdict,
                 byType,
-                List.of(
-                        Score.of("stuck", stuck[0], stuck[1], stuck[2]),
-                        Score.of("aborted", aborted[0], aborted[1], aborted[2]),
-                        Score.of("outlier", outlier[0], outlier[1], outlier[2]),
-                        Score.of("stuck_alert", stuckAlert[0], stuckAlert[1], stuckAlert[2])),
+                List.copyOf(scores),
                 new DurationError(compared, exact, compared == 0 ? 0.0 : (double) sumAbs / compared,
                         Math.max(maxAbs, 0), maxAbsTxn),
                 listed);

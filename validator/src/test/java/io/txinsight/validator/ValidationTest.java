@@ -6,6 +6,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,6 +229,35 @@ class ValidationTest {
 
         assertThat(ValidationFile.read(json)).isEqualTo(file);
         assertThat(v.passed()).isFalse(); // tr-1 has no alert and no outcome here
+    }
+
+    @Test
+    void velocityAlertsAreScoredAgainstTheTruthsBursts() {
+        Truth.VelocityBurst found = new Truth.VelocityBurst("acc-1", 1_000, 1_500, List.of("a", "b", "c", "d", "e", "f"));
+        Truth.VelocityBurst missed = new Truth.VelocityBurst("acc-2", 9_000, 9_100, List.of("g", "h", "i", "j", "k", "l"));
+        Truth truth = new Truth(Map.of(), new Truth.Timing(30_000, 5_000, 200, 5.0, 5, 3_000), null, List.of(),
+                List.of(found, missed));
+        VelocityAlert right = velocity("acc-1", 1_000, 1_700, "a"); // took in one more open of its account
+        VelocityAlert rebased = velocity("acc-2", 509_000, 509_100, "g", "h"); // a replay that moved event times
+        VelocityAlert wrong = velocity("acc-3", 1_000, 1_500);
+
+        Validation.Score s = score(Validation.compare(truth, List.of(), List.of(), List.of(right, wrong)), "velocity");
+        assertThat(s.expected()).isEqualTo(2);
+        assertThat(s.observed()).isEqualTo(2);
+        assertThat(s.precision()).isEqualTo(0.5);
+        assertThat(s.recall()).isEqualTo(0.5);
+
+        Validation v = Validation.compare(truth, List.of(), List.of(), List.of(right, rebased));
+        assertThat(score(v, "velocity").precision()).isEqualTo(1.0);
+        assertThat(score(v, "velocity").recall()).isEqualTo(1.0);
+        assertThat(v.table()).contains("velocity");
+        assertThat(Validation.compare(truth(TRUTH), List.of(), List.of()).scores())
+                .as("a truth without bursts has no velocity score").noneMatch(x -> x.signal().equals("velocity"));
+    }
+
+    private static VelocityAlert velocity(String account, long first, long last, String... txnIds) {
+        return new VelocityAlert(VelocityAlert.VELOCITY, account, null, 6, null, 3_000, 5, java.math.BigDecimal.TEN,
+                first, last, List.of(txnIds), last + 3_000);
     }
 
     private static Validation.Score score(Validation v, String signal) {

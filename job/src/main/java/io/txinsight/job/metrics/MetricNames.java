@@ -82,6 +82,12 @@ public final class MetricNames {
     public static final String OLDEST_OPEN_AGE_MS = "oldest_open_age_ms";
     public static final String COMMITTED_VIEW_LAG_MS = "committed_view_lag_ms";
 
+    // counters of the velocity detector, without labels
+    public static final String VELOCITY_OPENS = "velocity_opens";
+    public static final String VELOCITY_BURSTS = "velocity_bursts";
+    public static final String VELOCITY_LATE = "velocity_late";
+    public static final String VELOCITY_DUPLICATES = "velocity_duplicates";
+
     // distributions (each is _bucket{le}, _count and _sum)
     public static final String DURATION = "duration_ms";
     public static final String TENTATIVE_DURATION = "tentative_duration_ms";

@@ -3,6 +3,7 @@ package io.txinsight.job.sinks;
 import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.Outcome;
+import io.txinsight.events.VelocityAlert;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -42,6 +43,11 @@ public record KafkaOutputs(
 
     public KafkaSink<Alert> alerts(String topic) {
         return sink(new JsonRecordSerializer<>(topic, Alert::txnId), "alerts");
+    }
+
+    /** Velocity alerts go to the alerts topic too, keyed by their account. */
+    public KafkaSink<VelocityAlert> velocityAlerts(String topic) {
+        return sink(new JsonRecordSerializer<>(topic, VelocityAlert::account), "velocity-alerts");
     }
 
     /** Dead letters keep the original record key, so they sit beside the events they belong to. */

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.RecordJson;
+import io.txinsight.events.VelocityAlert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ final class JobOutputs implements AutoCloseable {
     private final Map<String, List<Alert>> alerts = new HashMap<>();
     private final String alertsTopic;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final List<VelocityAlert> velocity = new ArrayList<>();
 
     JobOutputs(String bootstrapServers, String outcomesTopic, String alertsTopic) {
         this(bootstrapServers, outcomesTopic, alertsTopic, null);
@@ -87,8 +89,13 @@ final class JobOutputs implements AutoCloseable {
                     Outcome o = RecordJson.fromBytes(r.value(), Outcome.class);
                     outcomes.computeIfAbsent(o.txnId(), k -> new ArrayList<>()).add(o);
                 } else if (r.topic().equals(alertsTopic)) {
-                    Alert a = RecordJson.fromBytes(r.value(), Alert.class);
-                    alerts.computeIfAbsent(a.txnId(), k -> new ArrayList<>()).add(a);
+                    Object read = VelocityAlert.readAlertsTopicRecord(r.value());
+                    if (read instanceof VelocityAlert v) {
+                        velocity.add(v);
+                    } else {
+                        Alert a = (Alert) read;
+                        alerts.computeIfAbsent(a.txnId(), k -> new ArrayList<>()).add(a);
+                    }
                 } else {
                     deadLetters.add(RecordJson.fromBytes(r.value(), DeadLetter.class));
                 }
@@ -112,6 +119,11 @@ final class JobOutputs implements AutoCloseable {
 
     List<DeadLetter> deadLetters() {
         return deadLetters;
+    }
+
+    /** Velocity alerts, the alerts topic's other kind. */
+    List<VelocityAlert> velocity() {
+        return velocity;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.txinsight.job.e2e;
 import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
+import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,11 +23,36 @@ final class TruthCheck {
     private final Truth truth;
     private final Map<String, List<Outcome>> outcomes;
     private final Map<String, List<Alert>> alerts;
+    private final List<VelocityAlert> velocity;
 
     TruthCheck(Truth truth, JobOutputs outputs) {
         this.truth = truth;
         this.outcomes = outputs.outcomes();
         this.alerts = outputs.alerts();
+        this.velocity = outputs.velocity();
+    }
+
+    /**
+     * Velocity alerts against the truth's bursts, as the validator scores them: an alert finds a
+     * burst of its account that shares a transaction with it or whose times overlap its own.
+     * Returns {precision, recall}.
+     */
+    double[] velocityPrecisionRecall() {
+        List<Truth.VelocityBurst> bursts = truth.velocity();
+        long correct = velocity.stream().filter(a -> bursts.stream().anyMatch(b -> finds(a, b))).count();
+        long found = bursts.stream().filter(b -> velocity.stream().anyMatch(a -> finds(a, b))).count();
+        return new double[] {
+            velocity.isEmpty() ? 0 : (double) correct / velocity.size(),
+            bursts.isEmpty() ? 0 : (double) found / bursts.size()};
+    }
+
+    boolean allBurstsFound() {
+        return truth.velocity().stream().allMatch(b -> velocity.stream().anyMatch(a -> finds(a, b)));
+    }
+
+    private static boolean finds(VelocityAlert a, Truth.VelocityBurst b) {
+        return a.account().equals(b.account()) && (a.txnIds().stream().anyMatch(b.txnIds()::contains)
+                || (a.firstAtMs() <= b.lastAtMs() && b.firstAtMs() <= a.lastAtMs()));
     }
 
     boolean allAccountedFor() {

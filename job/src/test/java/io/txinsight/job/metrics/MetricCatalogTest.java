@@ -8,6 +8,7 @@ import io.txinsight.job.records.View;
 import io.txinsight.job.sources.FetchHealth;
 import io.txinsight.job.tracker.LiveCounts;
 import io.txinsight.job.tracker.TrackerMetrics;
+import io.txinsight.job.velocity.VelocityMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,7 +50,10 @@ public class MetricCatalogTest {
             "txinsights_inter_step_gap_ms_count", "txinsights_inter_step_gap_ms_sum",
             "txinsights_ledger_rows_pending", "txinsights_ledger_rows_written", "txinsights_ledger_write_failures",
             "txinsights_amount_bucket", "txinsights_amount_count", "txinsights_amount_sum",
-            "txinsights_active_accounts");
+            "txinsights_active_accounts",
+
+            "txinsights_velocity_opens", "txinsights_velocity_bursts", "txinsights_velocity_late",
+            "txinsights_velocity_duplicates");
 
     /** The documented name of a raw exported name with its labels (rules 1 and 2). */
     public static String documentedName(String rawName, Map<String, String> labels) {
@@ -98,6 +102,9 @@ public class MetricCatalogTest {
             r.input(FetchHealth.watch("nobody", () -> 0));
             operator.metrics().putAll(router.metrics());
         }
+        CapturingMetricGroup velocity = new CapturingMetricGroup();
+        new VelocityMetrics(velocity);
+        operator.metrics().putAll(velocity.metrics());
         Map<String, Set<String>> out = new HashMap<>();
         // The ledger's writers register these, without labels, in the same group.
         for (String ledger : List.of(MetricNames.LEDGER_ROWS_PENDING, MetricNames.LEDGER_ROWS_WRITTEN,

@@ -1,5 +1,6 @@
 package io.txinsight.simulator.cli;
 
+import io.txinsight.events.RecordKey;
 import io.txinsight.simulator.Presets;
 import io.txinsight.simulator.SimulationParams;
 import java.util.Map;
@@ -95,11 +96,11 @@ public final class ModelOptions {
     Double bursts;
 
     @Option(names = "--burst-size", paramLabel = "N",
-            description = "Transactions from the same account in one burst (default: 5).")
+            description = "Transactions from the same account in one burst (default: 6).")
     Integer burstSize;
 
     @Option(names = "--burst-window", paramLabel = "TIME", converter = DurationConverter.class,
-            description = "A burst's transactions all open within this window (default: 2s).")
+            description = "A burst's transactions all open within this window (default: 3s).")
     Long burstWindowMs;
 
     @Option(names = "--malformed", paramLabel = "SHARE",
@@ -133,6 +134,23 @@ public final class ModelOptions {
 
     @Option(names = "--topic", paramLabel = "NAME", description = "Topic of every record (default: txn-events).")
     String topic;
+
+    @Option(names = "--key", paramLabel = "txn_id|account", converter = RecordKeyConverter.class,
+            description = "What each business event's record is keyed by: its txn_id (default), or its transaction's "
+                    + "account, as producers that partition by customer do; every event of a transaction has the same key.")
+    RecordKey key;
+
+    /** {@code txn_id} or {@code account}, as the wire writes them. */
+    static final class RecordKeyConverter implements picocli.CommandLine.ITypeConverter<RecordKey> {
+        @Override
+        public RecordKey convert(String value) {
+            try {
+                return RecordKey.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     // --- time and identity ----------------------------------------------------------------------
 
@@ -200,6 +218,7 @@ public final class ModelOptions {
         if (hangs != null) b.hangs(hangs);
         if (hangMs != null) b.hangMs(hangMs);
         if (topic != null) b.topic(topic);
+        if (key != null) b.key(key);
         if (startTime != null) {
             b.startEpochMs(startTime);
         } else if (streaming) {

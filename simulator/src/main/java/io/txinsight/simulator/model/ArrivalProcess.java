@@ -22,6 +22,8 @@ public final class ArrivalProcess {
     public static final class Arrival {
         public long atMs;
         public int account;
+        /** The velocity burst this arrival belongs to (numbered from 0 in order of starting), or -1. */
+        public long burst;
     }
 
     private final SimulationParams params;
@@ -31,7 +33,8 @@ public final class ArrivalProcess {
     private long remaining;
     private double t;
     private final PriorityQueue<Long> inFlightEnds = new PriorityQueue<>();
-    private final ArrayDeque<long[]> bursts = new ArrayDeque<>(); // {account, remaining, untilMs}
+    private final ArrayDeque<long[]> bursts = new ArrayDeque<>(); // {account, remaining, untilMs, number}
+    private long burstsStarted;
     private final Arrival current = new Arrival();
 
     public ArrivalProcess(SimulationParams params, SplittableRandom rng) {
@@ -78,7 +81,7 @@ public final class ArrivalProcess {
             }
         }
         current.atMs = at;
-        current.account = account(at);
+        account(at, current);
         return current;
     }
 
@@ -89,22 +92,24 @@ public final class ArrivalProcess {
         }
     }
 
-    private int account(long at) {
+    private void account(long at, Arrival arrival) {
         while (!bursts.isEmpty() && (bursts.peekFirst()[2] < at || bursts.peekFirst()[1] <= 0)) {
             bursts.pollFirst();
         }
-        int account;
         if (!bursts.isEmpty()) {
             long[] b = bursts.peekFirst();
-            account = (int) b[0];
+            arrival.account = (int) b[0];
+            arrival.burst = b[3];
             b[1]--;
         } else {
             // Uniform over the pool, so the velocity bursts are the only accounts that stand out.
-            account = rng.nextInt(params.accounts());
+            arrival.account = rng.nextInt(params.accounts());
+            arrival.burst = -1;
             if (params.burstShare() > 0 && rng.nextDouble() < params.burstShare()) {
-                bursts.addLast(new long[] {account, params.burstSize() - 1, at + params.burstWindowMs()});
+                arrival.burst = burstsStarted++;
+                bursts.addLast(new long[] {arrival.account, params.burstSize() - 1, at + params.burstWindowMs(),
+                        arrival.burst});
             }
         }
-        return account;
     }
 }

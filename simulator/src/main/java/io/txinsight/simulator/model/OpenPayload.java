@@ -31,6 +31,11 @@ public final class OpenPayload {
         }
     }
 
+    /** The id of account number {@code account} ({@code acc-00042}). */
+    public String accountId(int account) {
+        return accountIds[account];
+    }
+
     public Map<String, Object> forOpen(TransactionType type, int account, SplittableRandom rng) {
         long cents = Math.max(1L, Math.round(type.medianAmount() * 100 * Math.exp(AMOUNT_SIGMA * rng.nextGaussian())));
         String[] merchants = merchantsByType.computeIfAbsent(type.name(), k -> merchantNames(type.merchants()));

@@ -17,6 +17,10 @@ public final class PlannedTransaction {
     public final long openAt;
     /** The producer that normally publishes this transaction's records. */
     public final int producer;
+    /** The account its open names. */
+    public final String account;
+    /** The velocity burst it belongs to, or -1. */
+    public final long burst;
 
     Trouble trouble = Trouble.NONE;
     CloseStatus status;
@@ -28,12 +32,15 @@ public final class PlannedTransaction {
 
     private boolean closeCommitted;
 
-    PlannedTransaction(long index, String txnId, String txnType, long openAt, int producer) {
+    PlannedTransaction(long index, String txnId, String txnType, long openAt, int producer, String account,
+            long burst) {
         this.index = index;
         this.txnId = txnId;
         this.txnType = txnType;
         this.openAt = openAt;
         this.producer = producer;
+        this.account = account;
+        this.burst = burst;
     }
 
     /** Records the fate of the Kafka transaction that carried one copy of the close. */

@@ -77,11 +77,14 @@ public final class TransactionPlanner {
 
     /**
      * Plans the transaction of one arrival and hands its records, in any order, to {@code out}.
+     *
+     * @param burst the velocity burst the arrival belongs to, or -1
      */
-    public PlannedTransaction plan(long index, long openAt, int account, List<PendingRecord> out) {
+    public PlannedTransaction plan(long index, long openAt, int account, long burst, List<PendingRecord> out) {
         TransactionType type = pickType();
         String txnId = p.idPrefix() + OpenPayload.pad(index, idWidth);
-        PlannedTransaction txn = new PlannedTransaction(index, txnId, type.name(), openAt, (int) (index % p.producers()));
+        PlannedTransaction txn = new PlannedTransaction(index, txnId, type.name(), openAt, (int) (index % p.producers()),
+                payload.accountId(account), burst);
 
         double u = rng.nextDouble();
         Trouble trouble = u < stuckCut ? Trouble.STUCK
