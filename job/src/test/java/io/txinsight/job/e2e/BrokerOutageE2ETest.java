@@ -9,7 +9,9 @@ import io.txinsight.events.Outcome;
 import io.txinsight.job.JobConfig;
 import io.txinsight.job.LocalMiniCluster;
 import io.txinsight.job.TxInsightJob;
+import io.txinsight.job.sources.FetchHealth;
 import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.sources.WallClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An outage is not silence (issue 15 §2). Transactions are in flight when Kafka becomes
- * unreachable for longer than the stuck timeout; their closes, written during the outage, reach
+ * unreachable for longer than the stuck timeout (until the job's readers report it unreachable); their closes, written during the outage, reach
  * the job only when it is back. The monitor clock must not run through the outage as if the input
  * were silent: no stuck alert for them. A transaction that really is silent still gets its alert,
  * with its true silence, once the input is back.
@@ -35,8 +37,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrokerOutageE2ETest {
 
     private static final long STUCK_TIMEOUT_MS = 6_000;
-    /** Twice the stuck timeout: a clock running with the wall clock would pass every deadline. */
-    private static final long OUTAGE_MS = 12_000;
     private static final int IN_FLIGHT = 6;
 
     @RegisterExtension
@@ -109,7 +109,16 @@ class BrokerOutageE2ETest {
                     }
                     producer.commitTransaction();
                 });
-                Thread.sleep(OUTAGE_MS); // the drill: how long Kafka stays away
+                // Kafka stays away until every monitor reader says so: no answer for 10 s while it
+                // keeps asking, longer than the stuck timeout, so a clock that took the outage for
+                // silence would already have passed every deadline of the transactions in flight.
+                List<FetchHealth.Watch> readers = List.of(
+                        FetchHealth.watch(FetchHealth.clientId(config.input().monitorGroupId(), 0), WallClock.SYSTEM),
+                        FetchHealth.watch(FetchHealth.clientId(config.input().monitorGroupId(), 1), WallClock.SYSTEM));
+                assertThat(outputs.pollUntil(() -> readers.stream().noneMatch(FetchHealth.Watch::reachable),
+                        Duration.ofSeconds(60)))
+                        .as("the monitor readers report Kafka unreachable").isTrue();
+                assertThat(System.currentTimeMillis() - cutAt).isGreaterThan(STUCK_TIMEOUT_MS);
                 link.restore();
                 long restoredAt = System.currentTimeMillis();
 
