@@ -47,7 +47,9 @@ import java.util.function.LongSupplier;
  * answers ({@code fetchAgeMs} above {@link #FETCHING_WITHIN_MS}) adds nothing to the silence, so
  * the clock waits for the input to come back instead of running past the records still in Kafka,
  * which would then arrive late and behind alerts they did not deserve. A held-back reader (full
- * queue, backpressure) stops fetching too, and its pause does not count either.
+ * queue, backpressure) stops fetching too, and its pause does not count either. When answers come
+ * back, the producers that were cut off too are still draining what they buffered, with backoff:
+ * as with a lagging reader, the wait before silence is believed grows by the time without answers.
  */
 public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
 
@@ -70,6 +72,8 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
     private long readLagMs;
     /** Silence since the first periodic check after the latest event, counted only while fetching. */
     private long silentMs;
+    /** Time without answers since the latest event: producers held back as long need as long to catch up. */
+    private long unansweredMs;
     private long lastCheckWallMs;
     private long lastEmitted = Long.MIN_VALUE;
     private boolean idle;
@@ -126,11 +130,14 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         if (eventsSinceLastCheck) {
             eventsSinceLastCheck = false;
             silentMs = 0;
+            unansweredMs = 0;
         } else if (fetching()) {
             silentMs += now - lastCheckWallMs;
+        } else {
+            unansweredMs += now - lastCheckWallMs;
         }
         lastCheckWallMs = now;
-        if (silentMs >= idleAdvanceAfterMs + readLagMs) {
+        if (silentMs >= idleAdvanceAfterMs + readLagMs + unansweredMs) {
             candidate = Math.max(bounded, Math.min(now, bounded + silentMs));
         }
         if (candidate > lastEmitted) {
