@@ -4,6 +4,7 @@ import io.txinsight.job.sinks.KafkaOutputs;
 import io.txinsight.ledger.LedgerConnection;
 import io.txinsight.job.sources.KafkaInput;
 import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.tracker.RollbackProbe;
 import io.txinsight.job.tracker.TrackerSettings;
 import io.txinsight.job.velocity.rule.VelocitySettings;
 import java.util.List;
@@ -139,6 +140,15 @@ public record JobConfig(
                 KafkaClientProperties.forViews(kafkaProperties),
                 input.bounded(),
                 input.maxClockSkewMs());
+    }
+
+    /**
+     * Where the tracker's rollback probe asks Kafka whether a close was rolled back: the views'
+     * servers and properties, one round per abort re-check.
+     */
+    public RollbackProbe.Settings rollbackProbe() {
+        return new RollbackProbe.Settings(bootstrapServers, KafkaClientProperties.forViews(kafkaProperties),
+                tracker.abortRecheckMs());
     }
 
     /** The output writers, with the producer side of {@link #kafkaProperties}. */

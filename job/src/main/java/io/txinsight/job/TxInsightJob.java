@@ -147,7 +147,8 @@ public class TxInsightJob {
                 .name("Committed view: events (bad records counted only)");
 
         SingleOutputStreamOperator<Outcome> tracked =
-                TransactionTracker.track(monitorEvents, committedEvents, config.tracker(), FlinkTrackerMetrics.factory());
+                TransactionTracker.track(monitorEvents, committedEvents, config.tracker(),
+                        FlinkTrackerMetrics.factory(), config.rollbackProbe());
 
         ActiveAccountsOperator.count(monitorEvents);
 

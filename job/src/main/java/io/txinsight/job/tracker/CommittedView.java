@@ -25,8 +25,8 @@ import java.util.Map;
  *
  * <p>Only records processed by this subtask count (channels are FIFO one by one, not across
  * subtasks). With many subtasks and a quiet partition, evidence for a transaction here needs a
- * later committed record of that partition whose key also hashes here; until one comes, the
- * transaction waits, at worst until retention (Expired, never a wrong Aborted).
+ * later committed record of that partition whose key also hashes here, which may never come; then
+ * the tracker asks Kafka itself ({@link RollbackProbe}).
  *
  * <p>Not checkpointed: after a restore it is re-learned from the committed records that follow.
  * That can only delay an Aborted verdict, never produce a wrong one.

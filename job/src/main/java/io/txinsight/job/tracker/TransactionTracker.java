@@ -6,6 +6,7 @@ import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.tracker.lifecycle.Decision;
 import io.txinsight.job.tracker.lifecycle.Decisions;
+import io.txinsight.job.tracker.lifecycle.Evidence;
 import io.txinsight.job.tracker.lifecycle.NamePool;
 import io.txinsight.job.tracker.lifecycle.Timings;
 import io.txinsight.job.tracker.lifecycle.TxnLifecycle;
@@ -67,12 +68,15 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
 
     private final TrackerSettings settings;
     private final TrackerMetrics.Factory metricsFactory;
+    /** Where the rollback probe asks Kafka; null for none (the committed view's evidence only). */
+    private final RollbackProbe.Settings probeSettings;
 
     private transient ValueStateDescriptor<TxnState> descriptor;
     private transient ValueState<TxnState> state;
     private transient TxnLifecycle lifecycle;
     private transient TrackerOutputs outputs;
     private transient CommittedView committedView;
+    private transient RollbackProbe probe;
     private transient LiveTally tally;
     private transient OutlierDetector outliers;
     private transient RecentlyClosed recentlyClosed;
@@ -80,8 +84,14 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     private transient ListState<byte[]> memory;
 
     public TransactionTracker(TrackerSettings settings, TrackerMetrics.Factory metricsFactory) {
+        this(settings, metricsFactory, null);
+    }
+
+    public TransactionTracker(TrackerSettings settings, TrackerMetrics.Factory metricsFactory,
+            RollbackProbe.Settings probeSettings) {
         this.settings = settings;
         this.metricsFactory = metricsFactory;
+        this.probeSettings = probeSettings;
     }
 
     /**
@@ -92,13 +102,14 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             DataStream<ViewEvent> monitor,
             DataStream<ViewEvent> committed,
             TrackerSettings settings,
-            TrackerMetrics.Factory metrics) {
+            TrackerMetrics.Factory metrics,
+            RollbackProbe.Settings probe) {
         return monitor.keyBy(new ByTxnId())
                 .connect(committed.keyBy(new ByTxnId()))
                 .transform(
                         NAME,
                         TypeInformation.of(Outcome.class),
-                        new MonitorClockedOperator(new TransactionTracker(settings, metrics)))
+                        new MonitorClockedOperator(new TransactionTracker(settings, metrics, probe)))
                 .uid(UID)
                 .name(NAME);
     }
@@ -121,7 +132,16 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         tally = new LiveTally(committedView);
         Timings timings = new Timings(settings::stuckTimeoutFor,
                 settings.abortGraceMs(), settings.abortRecheckMs(), settings.retentionMs());
-        lifecycle = new TxnLifecycle(timings, committedView, new NamePool(NamePool.DEFAULT_CAPACITY));
+        Evidence evidence = committedView;
+        if (probeSettings != null) {
+            TaskInfo task = getRuntimeContext().getTaskInfo();
+            probe = new RollbackProbe(probeSettings, "txinsight-rollback-probe-" + task.getIndexOfThisSubtask());
+            // The committed view's own evidence first: it costs nothing. Kafka is asked only when
+            // that has nothing to say.
+            evidence = (topic, partition, offset) -> committedView.hasPassed(topic, partition, offset)
+                    || probe.rolledBack(topic, partition, offset);
+        }
+        lifecycle = new TxnLifecycle(timings, evidence, new NamePool(NamePool.DEFAULT_CAPACITY));
         TrackerMetrics metrics = metricsFactory.create(getRuntimeContext().getMetricGroup(), tally);
         outputs = new TrackerOutputs(metrics, outliers, recentlyClosed);
     }
@@ -142,6 +162,14 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             TrackerMemory.restore(memory.get(), task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
                     task.getMaxNumberOfParallelSubtasks(), outliers, recentlyClosed);
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (probe != null) {
+            probe.close();
+        }
+        super.close();
     }
 
     @Override

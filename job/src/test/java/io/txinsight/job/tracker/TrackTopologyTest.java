@@ -46,7 +46,7 @@ class TrackTopologyTest {
         DataStream<ViewEvent> m = env.fromData(monitor, type);
         DataStream<ViewEvent> c = env.fromData(committed, type);
         SingleOutputStreamOperator<Outcome> outcomes =
-                TransactionTracker.track(m, c, TrackerSettings.DEFAULTS, TrackerMetrics.NONE);
+                TransactionTracker.track(m, c, TrackerSettings.DEFAULTS, TrackerMetrics.NONE, null);
         assertThat(outcomes.getTransformation().getUid()).isEqualTo("transaction-tracker");
         assertThat(outcomes.getName()).isEqualTo("TransactionTracker");
         assertThat(outcomes.getSideOutput(TransactionTracker.ALERTS)).isNotNull();

@@ -1,0 +1,199 @@
+package io.txinsight.job.tracker;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks Kafka itself whether a record the monitor view saw was rolled back: the proof an Aborted
+ * verdict needs when the committed view offers none on this subtask ({@link CommittedView} only
+ * learns from committed records whose keys hash here, so on a quiet partition, or at high
+ * parallelism, it may never see one beyond the close).
+ *
+ * <p><b>The rule.</b> Once a partition's last stable offset is beyond offset {@code O}, the Kafka
+ * transaction that wrote {@code O} has ended. A read_committed consumer placed at {@code O} then
+ * either returns the record at {@code O} (committed) or moves past it without returning it (rolled
+ * back: aborted records and transaction markers are skipped, and the consumer's position still
+ * advances over them, also at the end of a quiet partition). A record proven rolled back can never
+ * reach the committed view, so an Aborted verdict on it is right whatever the order in which the
+ * two views' records reach the tracker: the proof can be later, never wrong.
+ *
+ * <p>The probe runs on a thread of its own, so the tracker never waits for Kafka: the tracker asks
+ * ({@link #rolledBack}), the question is answered at the next round, and the lifecycle's next abort
+ * re-check reads the answer. Only tentatively closed transactions past their abort grace ask, so a
+ * healthy stream costs nothing. What is undecided (the transaction still open at the broker, Kafka
+ * unreachable) is simply asked again at the next re-check.
+ */
+public final class RollbackProbe implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackProbe.class);
+
+    /** At most this many questions wait for a round; more are dropped and asked again later. */
+    static final int MAX_QUESTIONS = 10_000;
+    /** Answers are kept this long for the re-checks that read them (the grace may still be running). */
+    static final long ANSWER_KEPT_MS = 10 * 60_000L;
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ONE_RECORD_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * Where to ask: the views' bootstrap servers and Kafka properties (security included), and how
+     * often a round answers the questions queued since the last.
+     */
+    public record Settings(String bootstrapServers, Map<String, String> kafkaProperties, long roundEveryMs)
+            implements Serializable {
+        public Settings {
+            kafkaProperties = Map.copyOf(kafkaProperties);
+        }
+    }
+
+    /** One record of one partition. */
+    private record Position(String topic, int partition, long offset) {}
+
+    private final Set<Position> questions = ConcurrentHashMap.newKeySet();
+    /** Records proven rolled back, with the wall-clock ms of the proof. */
+    private final Map<Position, Long> rolledBack = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService thread;
+    private final Settings settings;
+    private final String clientId;
+    /** Touched only by {@link #thread}. */
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private String lastProblem;
+
+    RollbackProbe(Settings settings, String clientId) {
+        this.settings = settings;
+        this.clientId = clientId;
+        ClassLoader userCode = getClass().getClassLoader();
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rollback-probe " + clientId);
+            t.setDaemon(true);
+            // Kafka loads its plug-ins (deserializers, SASL modules) through this loader.
+            t.setContextClassLoader(userCode);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::round, settings.roundEveryMs(), settings.roundEveryMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the record at {@code offset} has been proven rolled back. If not (yet), the question
+     * is queued for the next round.
+     */
+    boolean rolledBack(String topic, int partition, long offset) {
+        Position p = new Position(topic, partition, offset);
+        if (rolledBack.containsKey(p)) {
+            return true;
+        }
+        if (questions.size() < MAX_QUESTIONS) {
+            questions.add(p);
+        }
+        return false;
+    }
+
+    /** One round: every queued question whose Kafka transaction has ended is answered. */
+    private void round() {
+        forgetOldAnswers(System.currentTimeMillis());
+        if (questions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, List<Long>> byPartition = new HashMap<>();
+        for (Iterator<Position> it = questions.iterator(); it.hasNext(); ) {
+            Position p = it.next();
+            it.remove();
+            byPartition.computeIfAbsent(new TopicPartition(p.topic(), p.partition()), k -> new ArrayList<>())
+                    .add(p.offset());
+        }
+        try {
+            KafkaConsumer<byte[], byte[]> c = consumer();
+            // A read_committed consumer's end offset is the last stable offset.
+            Map<TopicPartition, Long> stable = c.endOffsets(byPartition.keySet(), KAFKA_TIMEOUT);
+            byPartition.forEach((tp, offsets) -> {
+                long lso = stable.getOrDefault(tp, -1L);
+                offsets.stream().filter(o -> o < lso).sorted(Comparator.naturalOrder())
+                        .forEach(o -> answer(c, tp, o));
+            });
+            lastProblem = null;
+        } catch (RuntimeException e) {
+            if (thread.isShutdown()) {
+                return; // interrupted by close()
+            }
+            // Kafka unreachable or refusing: nothing is concluded, the questions come again.
+            String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("Rollback probe {} could not ask Kafka ({}); Aborted verdicts that need it wait", clientId,
+                        problem);
+                lastProblem = problem;
+            }
+        }
+    }
+
+    /** Places the consumer at {@code offset} (below the LSO) and watches whether it returns that record. */
+    private void answer(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long offset) {
+        c.assign(List.of(tp));
+        c.seek(tp, offset);
+        long deadline = System.nanoTime() + ONE_RECORD_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConsumerRecord<byte[], byte[]>> records = c.poll(Duration.ofMillis(200)).records(tp);
+            if (!records.isEmpty()) {
+                if (records.get(0).offset() != offset) {
+                    prove(tp, offset);
+                }
+                return; // the first record returned is the one at offset: committed
+            }
+            if (c.position(tp, KAFKA_TIMEOUT) > offset) {
+                prove(tp, offset); // moved past it returning nothing: only aborted records and markers
+                return;
+            }
+        }
+    }
+
+    private void prove(TopicPartition tp, long offset) {
+        rolledBack.put(new Position(tp.topic(), tp.partition(), offset), System.currentTimeMillis());
+    }
+
+    private void forgetOldAnswers(long nowMs) {
+        rolledBack.values().removeIf(provedAt -> nowMs - provedAt > ANSWER_KEPT_MS);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        if (consumer == null) {
+            Properties p = new Properties();
+            p.putAll(settings.kafkaProperties());
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+            p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+        return consumer;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        thread.shutdownNow();
+        thread.awaitTermination(10, TimeUnit.SECONDS);
+        if (consumer != null) {
+            // The probe thread has stopped; closing from here cannot race with it.
+            consumer.close(Duration.ZERO);
+        }
+    }
+}
