@@ -23,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param steps how many distinct steps were seen
  * @param wasStuck whether a stuck alert was raised for it before this outcome
  * @param decidedAtMs the tracker's event-time clock when it decided
+ * @param blockedBy the Kafka transaction that held the close back from the committed view past the
+ *     abort grace, or null (absent from the JSON) when nothing did
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Outcome(
@@ -38,10 +40,19 @@ public record Outcome(
         @JsonProperty("last_step") String lastStep,
         @JsonProperty("steps") int steps,
         @JsonProperty("was_stuck") boolean wasStuck,
-        @JsonProperty("decided_at_ms") long decidedAtMs) {
+        @JsonProperty("decided_at_ms") long decidedAtMs,
+        @JsonProperty("blocked_by") BlockingKafkaTransaction blockedBy) {
 
     @JsonCreator
     public Outcome {}
+
+    /** An outcome that nothing held back. */
+    public Outcome(String txnId, String txnType, State state, CloseStatus result, Long openedAtMs, Long closedAtMs,
+            Long durationMs, Long commitLatencyMs, boolean outlier, String lastStep, int steps, boolean wasStuck,
+            long decidedAtMs) {
+        this(txnId, txnType, state, result, openedAtMs, closedAtMs, durationMs, commitLatencyMs, outlier, lastStep,
+                steps, wasStuck, decidedAtMs, null);
+    }
 
     /** The final lifecycle state. */
     public enum State implements WireNamed {

@@ -26,6 +26,14 @@ class RecordJsonTest {
                 + "\"last_step\":\"settle\",\"steps\":4,\"was_stuck\":true,\"decided_at_ms\":2000}");
         assertThat(RecordJson.fromBytes(json.getBytes(StandardCharsets.UTF_8), Outcome.class)).isEqualTo(closed);
         assertThat(closed.verdict()).isEqualTo(Verdict.CLOSED_FAILED);
+
+        Outcome held = new Outcome("T-2", "payment", Outcome.State.CLOSED, CloseStatus.SUCCESS, 1_000L, 1_900L, 900L,
+                61_000L, false, null, 0, false, 63_000L,
+                new BlockingKafkaTransaction("ledger-writer-7", 4711, List.of("payments.events-1")));
+        String heldJson = new String(RecordJson.toBytes(held), StandardCharsets.UTF_8);
+        assertThat(heldJson).endsWith("\"decided_at_ms\":63000,\"blocked_by\":{\"transactional_id\":\"ledger-writer-7\","
+                + "\"producer_id\":4711,\"partitions\":[\"payments.events-1\"]}}");
+        assertThat(RecordJson.fromBytes(heldJson.getBytes(StandardCharsets.UTF_8), Outcome.class)).isEqualTo(held);
         assertThat(new Outcome("T", null, Outcome.State.ABORTED, null, null, 5L, null, null, false, null, 0, false, 9).verdict())
                 .isEqualTo(Verdict.ABORTED);
         assertThat(new Outcome("T", null, Outcome.State.EXPIRED, null, 1L, null, null, null, false, null, 0, true, 9).verdict())

@@ -1,5 +1,6 @@
 package io.txinsight.ledger;
 
+import io.txinsight.events.BlockingKafkaTransaction;
 import io.txinsight.events.Outcome;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -60,10 +61,16 @@ final class OutcomeUpsert implements JdbcStatementBuilder<Outcome> {
         ps.setBoolean(11, o.wasStuck());
         ps.setString(12, o.lastStep());
         ps.setInt(13, o.steps());
-        // The outcome does not carry the blocking Kafka transaction yet.
-        ps.setNull(14, Types.VARCHAR);
-        ps.setNull(15, Types.BIGINT);
-        ps.setNull(16, Types.ARRAY);
+        BlockingKafkaTransaction blocker = o.blockedBy();
+        if (blocker == null) {
+            ps.setNull(14, Types.VARCHAR);
+            ps.setNull(15, Types.BIGINT);
+            ps.setNull(16, Types.ARRAY);
+        } else {
+            ps.setString(14, blocker.transactionalId());
+            ps.setLong(15, blocker.producerId());
+            ps.setArray(16, ps.getConnection().createArrayOf("text", blocker.partitions().toArray()));
+        }
         Bind.time(ps, 17, o.decidedAtMs());
     }
 }

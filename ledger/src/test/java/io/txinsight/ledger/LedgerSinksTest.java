@@ -3,6 +3,7 @@ package io.txinsight.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.events.Alert;
+import io.txinsight.events.BlockingKafkaTransaction;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import java.math.BigDecimal;
@@ -54,7 +55,8 @@ class LedgerSinksTest {
         }
         // The same id in a second life (after an abort it starts anew), and one whose open was never seen.
         outcomes.add(new Outcome("PAY-0", "payment", Outcome.State.ABORTED, null, T0 + 5_000, null, null,
-                null, false, "validate", 1, true, T0 + 9_000));
+                null, false, "validate", 1, true, T0 + 9_000,
+                new BlockingKafkaTransaction("payments-svc-1", 4711, List.of("txn-events-0", "txn-events-2"))));
         outcomes.add(new Outcome("ORPHAN-1", null, Outcome.State.EXPIRED, null, null, null, null,
                 null, false, null, 0, false, T0 + 9_000));
         List<Alert> alerts = List.of(new Alert(Alert.STUCK, "PAY-0", "payment", T0 + 5_000, T0 + 5_100,
@@ -88,6 +90,9 @@ class LedgerSinksTest {
         assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-IN-FLIGHT' AND state IS NULL"
                 + " AND decided_at IS NULL AND opened_at IS NOT NULL")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-0'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-0' AND state = 'aborted'"
+                + " AND blocking_transactional_id = 'payments-svc-1' AND blocking_producer_id = 4711"
+                + " AND blocking_partitions = ARRAY['txn-events-0', 'txn-events-2']")).as("what held it back").isEqualTo(1);
         assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'ORPHAN-1' AND life = -1"
                 + " AND opened_at IS NULL AND state = 'expired'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM transactions WHERE txn_id = 'PAY-7' AND state = 'closed'"

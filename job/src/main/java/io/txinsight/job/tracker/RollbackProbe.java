@@ -14,6 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.txinsight.job.tracker.lifecycle.Blocker;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,14 +76,21 @@ public final class RollbackProbe implements AutoCloseable {
     /** One record of one partition. */
     private record Position(String topic, int partition, long offset) {}
 
+    /** An answer and the wall-clock ms it was found. */
+    private record Found<T>(T answer, long atMs) {}
+
     private final Set<Position> questions = ConcurrentHashMap.newKeySet();
     /** Records proven rolled back, with the wall-clock ms of the proof. */
     private final Map<Position, Long> rolledBack = new ConcurrentHashMap<>();
+    /** Records found held back by an open Kafka transaction, with what holds them (latest round's answer). */
+    private final Map<Position, Found<Blocker>> heldBack = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private final Settings settings;
     private final String clientId;
     /** Touched only by {@link #thread}. */
     private KafkaConsumer<byte[], byte[]> consumer;
+    /** Touched only by {@link #thread}; asks who holds a partition's last stable offset. */
+    private Admin admin;
     private String lastProblem;
 
     RollbackProbe(Settings settings, String clientId) {
@@ -106,7 +123,19 @@ public final class RollbackProbe implements AutoCloseable {
         return false;
     }
 
-    /** One round: every queued question whose Kafka transaction has ended is answered. */
+    /**
+     * The Kafka transaction that held the record at {@code offset} back at the last round that
+     * asked, or null. Asked through {@link #rolledBack}, which queues the question.
+     */
+    Blocker blockerOf(String topic, int partition, long offset) {
+        Found<Blocker> found = heldBack.get(new Position(topic, partition, offset));
+        return found == null ? null : found.answer();
+    }
+
+    /**
+     * One round: every queued question whose Kafka transaction has ended is answered; for the
+     * others, the transaction that holds them back is looked up.
+     */
     private void round() {
         forgetOldAnswers(System.currentTimeMillis());
         if (questions.isEmpty()) {
@@ -127,6 +156,13 @@ public final class RollbackProbe implements AutoCloseable {
                 long lso = stable.getOrDefault(tp, -1L);
                 offsets.stream().filter(o -> o < lso).sorted(Comparator.naturalOrder())
                         .forEach(o -> answer(c, tp, o));
+                List<Long> pinned = offsets.stream().filter(o -> o >= lso).toList();
+                if (lso >= 0 && !pinned.isEmpty()) {
+                    Blocker blocker = holderOf(tp, lso);
+                    long now = System.currentTimeMillis();
+                    pinned.forEach(o -> heldBack.put(new Position(tp.topic(), tp.partition(), o),
+                            new Found<>(blocker, now)));
+                }
             });
             lastProblem = null;
         } catch (RuntimeException e) {
@@ -163,12 +199,70 @@ public final class RollbackProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * The Kafka transaction that pins {@code tp}'s last stable offset: the open transaction
+     * starting there, as {@code kafka-transactions.sh describe-producers} and {@code describe}
+     * show it. Null if the broker shows none (it ended meanwhile).
+     */
+    private Blocker holderOf(TopicPartition tp, long lastStableOffset) {
+        Admin a = admin();
+        ProducerState oldest = get(a.describeProducers(List.of(tp)).partitionResult(tp)).activeProducers().stream()
+                .filter(p -> p.currentTransactionStartOffset().isPresent()
+                        && p.currentTransactionStartOffset().getAsLong() <= lastStableOffset)
+                .min(Comparator.comparingLong(p -> p.currentTransactionStartOffset().getAsLong()))
+                .orElse(null);
+        if (oldest == null) {
+            return null;
+        }
+        String transactionalId = get(a.listTransactions(new ListTransactionsOptions()
+                        .filterProducerIds(Set.of(oldest.producerId()))).all()).stream()
+                .map(TransactionListing::transactionalId).findFirst().orElse(null);
+        String[] partitions = {tp.toString()};
+        if (transactionalId != null) {
+            try {
+                TransactionDescription d = get(a.describeTransactions(List.of(transactionalId))
+                        .description(transactionalId));
+                if (!d.topicPartitions().isEmpty()) {
+                    partitions = d.topicPartitions().stream().map(TopicPartition::toString).sorted()
+                            .toArray(String[]::new);
+                }
+            } catch (RuntimeException gone) {
+                // The coordinator no longer knows it: the partition where it was found is all we know.
+            }
+        }
+        return new Blocker(transactionalId, oldest.producerId(), partitions);
+    }
+
+    private static <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + KAFKA_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
     private void prove(TopicPartition tp, long offset) {
         rolledBack.put(new Position(tp.topic(), tp.partition(), offset), System.currentTimeMillis());
     }
 
     private void forgetOldAnswers(long nowMs) {
         rolledBack.values().removeIf(provedAt -> nowMs - provedAt > ANSWER_KEPT_MS);
+        heldBack.values().removeIf(found -> nowMs - found.atMs() > ANSWER_KEPT_MS);
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            Map<String, Object> p = new HashMap<>(settings.kafkaProperties());
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+            p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin");
+            admin = Admin.create(p);
+        }
+        return admin;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
@@ -191,9 +285,12 @@ public final class RollbackProbe implements AutoCloseable {
     public void close() throws InterruptedException {
         thread.shutdownNow();
         thread.awaitTermination(10, TimeUnit.SECONDS);
+        // The probe thread has stopped; closing from here cannot race with it.
         if (consumer != null) {
-            // The probe thread has stopped; closing from here cannot race with it.
             consumer.close(Duration.ZERO);
+        }
+        if (admin != null) {
+            admin.close(Duration.ZERO);
         }
     }
 }

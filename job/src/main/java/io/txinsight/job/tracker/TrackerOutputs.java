@@ -1,12 +1,15 @@
 package io.txinsight.job.tracker;
 
 import io.txinsight.events.Alert;
+import io.txinsight.events.BlockingKafkaTransaction;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.ViewEvent;
+import io.txinsight.job.tracker.lifecycle.Blocker;
 import io.txinsight.job.tracker.lifecycle.Decision;
 import io.txinsight.job.tracker.lifecycle.PackedAmount;
 import io.txinsight.job.tracker.lifecycle.TxnLifecycle;
 import io.txinsight.job.tracker.lifecycle.TxnState;
+import java.util.List;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -112,6 +115,11 @@ final class TrackerOutputs {
                 s.lastStep(),
                 s.stepCount(),
                 s.wasStuck(),
-                at);
+                at,
+                s.close == null ? null : blocking(s.close.blockedBy));
+    }
+
+    private static BlockingKafkaTransaction blocking(Blocker b) {
+        return b == null ? null : new BlockingKafkaTransaction(b.transactionalId, b.producerId, List.of(b.partitions));
     }
 }

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
+import io.txinsight.job.tracker.lifecycle.Blocker;
 import io.txinsight.job.tracker.lifecycle.Decision;
 import io.txinsight.job.tracker.lifecycle.Decisions;
 import io.txinsight.job.tracker.lifecycle.Evidence;
@@ -138,8 +139,18 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             probe = new RollbackProbe(probeSettings, "txinsight-rollback-probe-" + task.getIndexOfThisSubtask());
             // The committed view's own evidence first: it costs nothing. Kafka is asked only when
             // that has nothing to say.
-            evidence = (topic, partition, offset) -> committedView.hasPassed(topic, partition, offset)
-                    || probe.rolledBack(topic, partition, offset);
+            evidence = new Evidence() {
+                @Override
+                public boolean hasPassed(String topic, int partition, long offset) {
+                    return committedView.hasPassed(topic, partition, offset)
+                            || probe.rolledBack(topic, partition, offset);
+                }
+
+                @Override
+                public Blocker blockerOf(String topic, int partition, long offset) {
+                    return probe.blockerOf(topic, partition, offset);
+                }
+            };
         }
         lifecycle = new TxnLifecycle(timings, evidence, new NamePool(NamePool.DEFAULT_CAPACITY));
         TrackerMetrics metrics = metricsFactory.create(getRuntimeContext().getMetricGroup(), tally);

@@ -43,30 +43,10 @@ class QuietPartitionAbortE2ETest {
     @Test
     void everyRolledBackCloseEndsAbortedOnQuietPartitionsAtParallelismFour() throws Exception {
         String topic = "quiet-events";
-        kafka.createTopic(topic, PARTITIONS);
-        kafka.createTopics(2, "quiet-outcomes", "quiet-alerts", "quiet-dead-letters");
-        JobConfig config = JobConfig.DEFAULTS
-                .withBootstrapServers(kafka.bootstrapServers())
-                .withTopics(topic)
-                .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withTracker(JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(RETENTION_MS / 2)
-                        .withAbortGraceMs(1_000).withRetentionMs(RETENTION_MS))
-                .withOutOfOrdernessMs(500)
-                .withOutputTopics("quiet-outcomes", "quiet-alerts", "quiet-dead-letters")
-                .withCheckpointIntervalMs(1_000)
-                .withParallelism(PARTITIONS)
-                .withTransactionalIdPrefix("e2e-quiet");
-        JobClient job = TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        JobClient job = startJob("quiet");
         KafkaProducer<byte[], byte[]> producer = TestEvents.producer(kafka.bootstrapServers(), "quiet-writer");
         try (JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), "quiet-outcomes", "quiet-alerts")) {
-            long t = System.currentTimeMillis();
-            producer.beginTransaction();
-            producer.send(TestEvents.record(topic, 0, TestEvents.open("warm-up", t, "payment")));
-            producer.send(TestEvents.record(topic, 0, TestEvents.close("warm-up", t + 5, CloseStatus.SUCCESS)));
-            producer.commitTransaction();
-            assertThat(outputs.pollUntil(() -> outputs.outcomes().containsKey("warm-up"), Duration.ofSeconds(90)))
-                    .as("the job is up and closes a transaction")
-                    .isTrue();
+            warmUp(producer, topic, outputs);
 
             // Per partition: three whole transactions and two opens, committed; then the two
             // closes in a Kafka transaction that aborts, the partition's last write.
@@ -119,5 +99,79 @@ class QuietPartitionAbortE2ETest {
             job.cancel().get();
             producer.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * Issue 18's root cause: a business transaction whose close waits behind a Kafka transaction
+     * left open by another producer names that transaction in its outcome, once it has waited past
+     * the abort grace, and is Closed when that transaction ends.
+     */
+    @Test
+    void aCloseHeldBackByAnOpenKafkaTransactionNamesIt() throws Exception {
+        String topic = "held-events";
+        JobClient job = startJob("held");
+        KafkaProducer<byte[], byte[]> producer = TestEvents.producer(kafka.bootstrapServers(), "held-writer");
+        KafkaProducer<byte[], byte[]> holder = TestEvents.producer(kafka.bootstrapServers(), "slow-ledger-service");
+        try (JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), "held-outcomes", "held-alerts")) {
+            warmUp(producer, topic, outputs);
+            long now = System.currentTimeMillis();
+            holder.beginTransaction();
+            holder.send(TestEvents.record(topic, 1, TestEvents.open("holder-own", now, "payment")));
+            holder.flush();
+            // Committed, but behind the holder's open transaction on partition 1: invisible to
+            // read_committed until the holder ends.
+            producer.beginTransaction();
+            producer.send(TestEvents.record(topic, 1, TestEvents.open("held-back", now, "payment")));
+            producer.send(TestEvents.record(topic, 1, TestEvents.close("held-back", now + 10, CloseStatus.SUCCESS)));
+            producer.commitTransaction();
+
+            // Past the grace (1 s) the tracker asks Kafka who holds the close, at every re-check
+            // (1 s). The holder stays open 10 s, several re-checks even on a slow machine; no
+            // verdict may come meanwhile (neither Closed nor Aborted can be proven).
+            assertThat(outputs.pollUntil(() -> outputs.outcomes().containsKey("held-back"), Duration.ofSeconds(10)))
+                    .as("no verdict while the close is held back").isFalse();
+            holder.commitTransaction();
+            assertThat(outputs.pollUntil(() -> outputs.outcomes().containsKey("held-back"), Duration.ofSeconds(30)))
+                    .as("Closed once the holder committed").isTrue();
+            Outcome held = outputs.outcomes().get("held-back").get(0);
+            assertThat(held.state()).isEqualTo(Outcome.State.CLOSED);
+            assertThat(held.blockedBy()).as("the outcome names what held it back").isNotNull();
+            assertThat(held.blockedBy().transactionalId()).startsWith("slow-ledger-service-");
+            assertThat(held.blockedBy().partitions()).containsExactly(topic + "-1");
+            assertThat(held.blockedBy().producerId()).isNotNegative();
+            assertThat(outputs.outcomes().get("warm-up").get(0).blockedBy()).as("nothing held the warm-up").isNull();
+        } finally {
+            job.cancel().get();
+            holder.close(Duration.ZERO);
+            producer.close(Duration.ZERO);
+        }
+    }
+
+    private static JobClient startJob(String name) throws Exception {
+        kafka.createTopic(name + "-events", PARTITIONS);
+        kafka.createTopics(2, name + "-outcomes", name + "-alerts", name + "-dead-letters");
+        JobConfig config = JobConfig.DEFAULTS
+                .withBootstrapServers(kafka.bootstrapServers())
+                .withTopics(name + "-events")
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withTracker(JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(RETENTION_MS / 2)
+                        .withAbortGraceMs(1_000).withRetentionMs(RETENTION_MS))
+                .withOutOfOrdernessMs(500)
+                .withOutputTopics(name + "-outcomes", name + "-alerts", name + "-dead-letters")
+                .withCheckpointIntervalMs(1_000)
+                .withParallelism(PARTITIONS)
+                .withTransactionalIdPrefix("e2e-" + name);
+        return TxInsightJob.start(StreamExecutionEnvironment.getExecutionEnvironment(), config);
+    }
+
+    private static void warmUp(KafkaProducer<byte[], byte[]> producer, String topic, JobOutputs outputs) {
+        long t = System.currentTimeMillis();
+        producer.beginTransaction();
+        producer.send(TestEvents.record(topic, 0, TestEvents.open("warm-up", t, "payment")));
+        producer.send(TestEvents.record(topic, 0, TestEvents.close("warm-up", t + 5, CloseStatus.SUCCESS)));
+        producer.commitTransaction();
+        assertThat(outputs.pollUntil(() -> outputs.outcomes().containsKey("warm-up"), Duration.ofSeconds(90)))
+                .as("the job is up and closes a transaction")
+                .isTrue();
     }
 }

@@ -20,6 +20,8 @@ public class CloseSighting {
     public int partition;
     /** Kafka topic of the close as the monitor view saw it. */
     public String topic;
+    /** The Kafka transaction last found holding the close back; null if none was. */
+    public Blocker blockedBy;
 
     public CloseSighting() {}
 }

@@ -308,6 +308,13 @@ public final class TxnLifecycle {
         }
         boolean passed = stage == Stage.TENTATIVELY_CLOSED
                 && evidence.hasPassed(s.close.topic, s.close.partition, s.close.offset);
+        if (stage == Stage.TENTATIVELY_CLOSED && !passed && now >= plus(s.close.ts, timings.abortGraceMs())) {
+            // Held back past the grace: remember who holds it, for the outcome to name.
+            Blocker blocker = evidence.blockerOf(s.close.topic, s.close.partition, s.close.offset);
+            if (blocker != null) {
+                s.close.blockedBy = blocker;
+            }
+        }
         if (passed && now >= plus(s.close.ts, timings.abortGraceMs())) {
             end(s, new Decision.Abort(now), d);
             return;
