@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -57,6 +58,16 @@ public final class KafkaTransactionsCollector {
 
     /** One poll. Throws what Kafka threw (unwrapped), or a timeout. */
     public KafkaTransactionsSnapshot poll(long nowMs) throws Exception {
+        List<PartitionOffsets> offsets = offsets();
+        return new KafkaTransactionsSnapshot(nowMs, offsets, openTransactions(nowMs, offsets));
+    }
+
+    /**
+     * High watermark and last stable offset of every partition of the topics: the part of a poll
+     * that needs only Describe on the topics, so the job still shows the lags when the broker
+     * denies the rest.
+     */
+    public List<PartitionOffsets> offsets() throws Exception {
         List<TopicPartition> partitions = partitions();
         Map<TopicPartition, ListOffsetsResultInfo> highWatermarks = latestOffsets(partitions, IsolationLevel.READ_UNCOMMITTED);
         Map<TopicPartition, ListOffsetsResultInfo> stableOffsets = latestOffsets(partitions, IsolationLevel.READ_COMMITTED);
@@ -65,7 +76,14 @@ public final class KafkaTransactionsCollector {
             offsets.add(new PartitionOffsets(tp.topic(), tp.partition(),
                     highWatermarks.get(tp).offset(), stableOffsets.get(tp).offset()));
         }
+        return offsets;
+    }
 
+    /** The Kafka transactions open on these partitions, each classified by the {@link HangingRule}. */
+    public List<OpenKafkaTransaction> openTransactions(long nowMs, List<PartitionOffsets> offsets) throws Exception {
+        List<TopicPartition> partitions = offsets.stream()
+                .map(o -> new TopicPartition(o.topic(), o.partition()))
+                .toList();
         Map<TopicPartition, List<ProducerState>> openByPartition = new HashMap<>();
         Map<TopicPartition, PartitionProducerState> producers = get(admin.describeProducers(partitions).all());
         producers.forEach((tp, state) -> {
@@ -77,7 +95,7 @@ public final class KafkaTransactionsCollector {
             }
         });
         if (openByPartition.isEmpty()) {
-            return new KafkaTransactionsSnapshot(nowMs, offsets, List.of());
+            return List.of();
         }
 
         Set<Long> producerIds = new TreeSet<>();
@@ -96,7 +114,24 @@ public final class KafkaTransactionsCollector {
         });
         open.sort(Comparator.comparing(OpenKafkaTransaction::topic).thenComparingInt(OpenKafkaTransaction::partition)
                 .thenComparingLong(OpenKafkaTransaction::startOffset));
-        return new KafkaTransactionsSnapshot(nowMs, offsets, open);
+        return open;
+    }
+
+    /**
+     * The offsets consumer group {@code groupId} committed on these topics: where a view of the
+     * job stood at its last completed checkpoint (Flink's Kafka source commits then). Partitions
+     * the group never committed are absent.
+     */
+    public Map<TopicPartition, Long> committedOffsets(String groupId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, Long> out = new HashMap<>();
+        committed.forEach((tp, om) -> {
+            if (om != null && topics.contains(tp.topic())) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
     }
 
     private OpenKafkaTransaction openTransaction(long nowMs, TopicPartition tp, ProducerState p, String transactionalId,
