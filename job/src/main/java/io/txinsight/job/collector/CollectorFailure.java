@@ -11,9 +11,10 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
  * add (docs/operations.md §8), so the metric itself says what is missing.
  */
 public enum CollectorFailure {
-    DENIED_CLUSTER("denied_cluster", "Describe on the cluster (describeProducers, listTransactions)"),
-    DENIED_TRANSACTIONAL_ID("denied_transactional_id", "Describe on the transactional ids (describeTransactions)"),
-    DENIED_TOPIC("denied_topic", "Describe on the input topics (listOffsets, describeTopics)"),
+    DENIED_CLUSTER("denied_cluster", "Describe on the cluster"),
+    DENIED_TRANSACTIONAL_ID("denied_transactional_id",
+            "Describe on the transactional ids (listTransactions, describeTransactions)"),
+    DENIED_TOPIC("denied_topic", "Describe and Read on the input topics (listOffsets, describeProducers)"),
     DENIED_GROUP("denied_group", "Describe on the job's two consumer groups (listConsumerGroupOffsets)"),
     TIMEOUT("timeout", null),
     OTHER("other", null);

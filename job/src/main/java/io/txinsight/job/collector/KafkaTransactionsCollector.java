@@ -39,8 +39,8 @@ import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
  *   <li>{@code describeTransactions}: the coordinator's state, start, timeout and partitions.
  * </ol>
  *
- * Needs Describe on the topics, on the cluster and on the transactional ids; a call that is denied
- * fails the poll with Kafka's authorization error, which the caller reports.
+ * Needs Describe and Read on the topics and Describe on the transactional ids (docs/operations.md
+ * §8); a call that is denied fails the poll with Kafka's authorization error, which the caller reports.
  */
 public final class KafkaTransactionsCollector {
 
@@ -104,6 +104,9 @@ public final class KafkaTransactionsCollector {
         Collection<TransactionListing> listings = get(admin.listTransactions(
                 new ListTransactionsOptions().filterProducerIds(producerIds)).all());
         listings.forEach(l -> transactionalIds.put(l.producerId(), l.transactionalId()));
+        if (!transactionalIds.keySet().containsAll(producerIds)) {
+            requireDescribeOnTransactionalIds();
+        }
         Map<String, TransactionDescription> descriptions = describe(transactionalIds.values());
 
         List<OpenKafkaTransaction> open = new ArrayList<>();
@@ -148,6 +151,24 @@ public final class KafkaTransactionsCollector {
                 d == null ? null : d.state().toString(), coordinatorStart,
                 d == null ? -1 : d.transactionTimeoutMs(), listed, kind);
     }
+
+    /**
+     * {@code listTransactions} leaves out, without an error, every transactional id the caller may
+     * not describe: a producer missing from its answer has no id, or one hidden from us. Only the
+     * first makes a transaction hanging, so ask about an id that cannot exist: a denial means the
+     * job lacks Describe on transactional ids and cannot judge, and the poll fails with it rather
+     * than call a transaction hanging that may be fine.
+     */
+    private void requireDescribeOnTransactionalIds() throws Exception {
+        try {
+            get(admin.describeTransactions(List.of(PERMISSION_PROBE_ID)).description(PERMISSION_PROBE_ID));
+        } catch (TransactionalIdNotFoundException expected) {
+            // Allowed to describe, and nobody uses this id: the missing producers have no id.
+        }
+    }
+
+    /** A transactional id nobody uses, asked about to learn whether the job may describe transactional ids. */
+    static final String PERMISSION_PROBE_ID = "txinsight-collector-permission-probe";
 
     /** Descriptions of the ids the coordinator still has; an id it no longer knows is simply absent. */
     private Map<String, TransactionDescription> describe(Collection<String> ids) throws Exception {
