@@ -6,13 +6,15 @@
      Alertmanager's notifications, all in this process on free 127.0.0.1 ports.
   2. Renders our prometheus/ and alertmanager/ configuration into a temporary directory with only
      what a test must change: the scrape target (the exporter), 1 s scrape and evaluation
-     intervals, the stuck alert's "for" cut to 2 s (promtool test rules covers the real
-     durations), the Alertmanager address, the webhook URLs and 1 s grouping waits.
+     intervals, the "for" of the alerts it drives cut to 2 s (promtool test rules covers
+     the real durations), the Alertmanager address, the webhook URLs and 1 s grouping waits.
   3. Starts Prometheus and Alertmanager on free ports with temporary storage, checks the
      relabeled series of both targets, runs check_queries.py (every rule, annotation and dashboard query; every
      Overview panel must return data), then makes transactions stuck and follows the stuck alert
-     from Prometheus to Alertmanager to the warning webhook, checks that a TxinsightsJobDown
-     alert inhibits it, and that it resolves when the transactions recover.
+     from Prometheus to Alertmanager to the warning webhook, makes a Kafka transaction hang and
+     follows TxinsightsKafkaTransactionHanging to the critical webhook and back, checks that a
+     TxinsightsJobDown alert inhibits the stuck alert, and that it resolves when the
+     transactions recover.
   4. Stops both servers by PID and removes the temporary directory (--keep keeps it).
 
 Prints one PASS/FAIL line per check and "e2e: N passed, N failed" last; exit status 1 on any
@@ -59,15 +61,22 @@ COUNTERS = {
     "late": {"view"}, "duplicates": {"view"}, "dead_lettered": set(),
     "open_attribute_problems": {"attribute", "reason"},
     "velocity_opens": set(), "velocity_bursts": set(), "velocity_late": set(), "velocity_duplicates": set(),
+    "kafka_collector_polls": set(), "kafka_collector_failures": {"reason"},
 }
 GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "oldest_open_age_ms", "committed_view_lag_ms"]
 # Gauges with labels of their own.
-LABELLED_GAUGES = {"active_accounts": {"window"}, "input_fetch_age_ms": {"view"}, "input_reachable": {"view"}}
+LABELLED_GAUGES = {"active_accounts": {"window"}, "input_fetch_age_ms": {"view"}, "input_reachable": {"view"},
+                   "kafka_open_transactions": {"topic"}, "kafka_long_open_transactions": {"topic"},
+                   "kafka_hanging_transactions": {"topic"}, "kafka_oldest_transaction_age_ms": {"topic"},
+                   "lso_lag_records": {"topic", "partition"}, "lso_lag_ms": {"topic", "partition"},
+                   "input_lag_records": {"view", "topic", "partition"}, "input_lag_ms": {"view", "topic", "partition"}}
 DISTRIBUTIONS = {
     "duration_ms": {"txn_type"}, "tentative_duration_ms": {"txn_type"}, "commit_latency_ms": {"txn_type"},
     "step_duration_ms": {"txn_type", "step"}, "inter_step_gap_ms": {"txn_type"},
     "amount": {"txn_type", "currency"},
 }
+# The alerts this test drives, their "for" cut to 2 s in its copy of the rules.
+DRIVEN_ALERTS = ["TxinsightsTransactionsStuck", "TxinsightsKafkaTransactionHanging"]
 DROPPED = {"job_id", "task_id", "task_attempt_id", "task_attempt_num", "tm_id", "operator_id"}
 KEPT = {"job_name", "subtask_index"}
 
@@ -217,13 +226,14 @@ def render(workdir, targets, am_port, webhook_port):
     path = os.path.join(prom_dir, "rules", "alerts.yml")
     with open(path) as f:
         text = f.read()
-    # Only the alert this test drives waits less; the others keep their real "for", so that, as
+    # Only the alerts this test drives wait less; the others keep their real "for", so that, as
     # in production, TxinsightsStuckRising (which would inhibit it) needs 10 rising minutes.
-    block = re.search(r"(?ms)^\s+- alert: TxinsightsTransactionsStuck\n.*?(?=^\s+- alert:)", text)
-    if not block or not re.search(r"(?m)^\s+for: \S+$", block.group(0)):
-        raise AssertionError(f"{path}: TxinsightsTransactionsStuck with a 'for:' duration not found")
-    shortened = re.sub(r"(?m)^(\s+)for: \S+$", r"\1for: 2s", block.group(0), count=1)
-    text = text[:block.start()] + shortened + text[block.end():]
+    for driven in DRIVEN_ALERTS:
+        block = re.search(r"(?ms)^\s+- alert: " + driven + r"\n.*?(?=^\s+- alert:)", text)
+        if not block or not re.search(r"(?m)^\s+for: \S+$", block.group(0)):
+            raise AssertionError(f"{path}: {driven} with a 'for:' duration not found")
+        shortened = re.sub(r"(?m)^(\s+)for: \S+$", r"\1for: 2s", block.group(0), count=1)
+        text = text[:block.start()] + shortened + text[block.end():]
     with open(path, "w") as f:
         f.write(text)
 
@@ -452,6 +462,24 @@ def main(argv=None):
                              args.timeout, servers)
             return f"receiver {found[0]['receiver']}"
         run.check("Alertmanager routes the warning to the team webhook", warning_webhook)
+
+        job.control(hanging=1)
+
+        def hanging_pages_on_call():
+            firing = wait_for("TxinsightsKafkaTransactionHanging to fire", lambda: [
+                a for a in alerts("TxinsightsKafkaTransactionHanging") if a["state"] == "firing"], args.timeout, servers)
+            a = firing[0]
+            if a["labels"].get("severity") != "critical" or a["labels"].get("topic") != "txn_events":
+                raise AssertionError(f"unexpected alert {a}")
+            found = wait_for("a /critical webhook notification of the hanging transaction",
+                             lambda: notified("/critical", "TxinsightsKafkaTransactionHanging"), args.timeout, servers)
+            return f"topic {a['labels']['topic']}, receiver {found[0]['receiver']}"
+        run.check("a hanging Kafka transaction fires TxinsightsKafkaTransactionHanging and pages on-call",
+                  hanging_pages_on_call)
+        job.control(hanging=0)
+        run.check("the hanging alert resolves once the transaction is aborted", lambda: wait_for(
+            "TxinsightsKafkaTransactionHanging to resolve", lambda: not alerts("TxinsightsKafkaTransactionHanging"),
+            args.timeout, servers) and "")
 
         def inhibited_by_job_down():
             now = datetime.now(timezone.utc)

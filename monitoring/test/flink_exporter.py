@@ -13,6 +13,7 @@ Drive conditions with POST /control?<name>=<value> (all optional, integers):
   restarts=N            flink_jobmanager_job_numRestarts
   failed_checkpoints=N  flink_jobmanager_job_numberOfFailedCheckpoints
   lag_ms=N              committed-view lag of subtask 1 (a pinned last stable offset)
+  hanging=N             the collector reports N hanging Kafka transactions on txn-events partition 1
   tracker=0|1           0 stops serving the tracker's metrics (the job is down)
 GET /control returns the current settings as JSON.
 
@@ -63,6 +64,12 @@ TASKS = {
     "VelocityDetector -> Sink: velocity alerts": ["VelocityDetector", "Sink: velocity alerts"],
 }
 TRACKER_TASK = "TransactionTracker -> Sink: outcomes"
+# The Kafka transactions collector: one subtask, series per input topic, partition and view.
+COLLECTOR_TASK = "Source: Kafka transactions: poll ticks -> Kafka transactions at the broker"
+COLLECTOR_OPERATOR = "Kafka transactions at the broker"
+INPUT_TOPIC = "txn-events"
+INPUT_PARTITIONS = 3
+COLLECTOR_FAILURES = ["denied_cluster", "denied_transactional_id", "denied_topic", "denied_group", "timeout", "other"]
 VELOCITY_TASK = "VelocityDetector -> Sink: velocity alerts"
 
 
@@ -123,7 +130,7 @@ class FlinkJob:
         self.lock = threading.Lock()
         self.registry = Registry()
         self.ticks = 0
-        self.settings = {"stuck": 0, "restarts": 0, "failed_checkpoints": 0, "lag_ms": 0, "tracker": 1}
+        self.settings = {"stuck": 0, "restarts": 0, "failed_checkpoints": 0, "lag_ms": 0, "tracker": 1, "hanging": 0}
         self.completed_checkpoints = 0
         self.stuck_counted = 0
         self._register_all()
@@ -165,6 +172,16 @@ class FlinkJob:
         self.registry.set(self._raw(name, []), self._tracker(subtask), value,
                           "taskmanager_job_task_operator_txinsights")
 
+    def _collector(self, name, keys, value, add=False, **own):
+        """A series of the Kafka transactions collector (one subtask), under txinsights -> its keys."""
+        labels = self._operator_labels(COLLECTOR_TASK, COLLECTOR_OPERATOR, 0)
+        labels.update(own)
+        scope = "taskmanager_job_task_operator_txinsights" + "".join("_" + k for k in keys)
+        if add:
+            self.registry.add(self._raw(name, keys), labels, value, scope)
+        else:
+            self.registry.set(self._raw(name, keys), labels, value, scope)
+
     def _observe(self, subtask, name, keys, own, values, bounds=BUCKETS):
         """A distribution as cumulative bucket counters: <name>_bucket per le, _count, _sum."""
         for le in bounds + [math.inf]:
@@ -203,6 +220,9 @@ class FlinkJob:
                                 attribute=attribute, reason=reason)
             for name in ("velocity_opens", "velocity_bursts", "velocity_late", "velocity_duplicates"):
                 self._velocity_count(s, name, 0)
+        self._collector("kafka_collector_polls", [], 0, add=True)
+        for reason in COLLECTOR_FAILURES:
+            self._collector("kafka_collector_failures", ["reason"], 0, add=True, reason=reason)
         self._flink_metrics()
         self._gauges()
 
@@ -255,6 +275,9 @@ class FlinkJob:
             opens = sum(max(0, spec["per_tick"]) for spec in TYPES.values())
             self._velocity_count(s, "velocity_opens", opens)
             self._velocity_count(s, "velocity_bursts", 1 if rng.random() < 0.05 else 0)
+        self._collector("kafka_collector_polls", [], 1, add=True)
+        self._collector("kafka_collector_failures", ["reason"], 1 if rng.random() < 0.05 else 0, add=True,
+                        reason="timeout")
         stuck = self.settings["stuck"]
         if stuck > self.stuck_counted:
             self._count(0, "stuck", ["txn_type"], stuck - self.stuck_counted, txn_type="payment")
@@ -277,11 +300,34 @@ class FlinkJob:
                                   100 + rng.randint(0, 500), "taskmanager_job_task_operator_txinsights_view")
                 self.registry.set(self._raw("input_reachable", ["view"]), self._tracker(s, view=view), 1,
                                   "taskmanager_job_task_operator_txinsights_view")
+        self._collector_gauges()
         accounts = self._operator_labels(ACCOUNTS_OPERATOR, ACCOUNTS_OPERATOR, 0)
         for window, typical in ACCOUNT_WINDOWS.items():
             self.registry.set(self._raw("active_accounts", ["window"]), {**accounts, "window": window},
                               typical + rng.randint(-typical // 10, typical // 10),
                               "taskmanager_job_task_operator_txinsights_window")
+
+    def _collector_gauges(self):
+        """What the collector's last poll said: a few short-lived open transactions, or a hanging one on partition 1."""
+        rng, hanging = self.rng, self.settings["hanging"]
+        open_now = rng.randint(0, 3)
+        self._collector("kafka_open_transactions", ["topic"], open_now + hanging, topic=INPUT_TOPIC)
+        self._collector("kafka_long_open_transactions", ["topic"], 0, topic=INPUT_TOPIC)
+        self._collector("kafka_hanging_transactions", ["topic"], hanging, topic=INPUT_TOPIC)
+        self._collector("kafka_oldest_transaction_age_ms", ["topic"], 960_000 if hanging else 150 * open_now,
+                        topic=INPUT_TOPIC)
+        for p in range(INPUT_PARTITIONS):
+            pinned = hanging and p == 1
+            lso_records = 40 * self.ticks if pinned else rng.randint(0, 20)
+            lso_ms = 960_000 + 1000 * self.ticks if pinned else rng.randint(0, 300)
+            self._collector("lso_lag_records", ["topic", "partition"], lso_records, topic=INPUT_TOPIC, partition=p)
+            self._collector("lso_lag_ms", ["topic", "partition"], lso_ms, topic=INPUT_TOPIC, partition=p)
+            for view in VIEWS:
+                # As of the last checkpoint; the committed view is measured against the LSO.
+                self._collector("input_lag_records", ["view", "topic", "partition"], rng.randint(0, 200),
+                                view=view, topic=INPUT_TOPIC, partition=p)
+                self._collector("input_lag_ms", ["view", "topic", "partition"], rng.randint(0, 12_000),
+                                view=view, topic=INPUT_TOPIC, partition=p)
 
     # ------------------------------------------------------------------ Flink's own metrics
     def _flink_metrics(self):

@@ -107,7 +107,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * helpers use it, so tests create topics without credentials.
      */
     public static EmbeddedKafkaBroker startSecured(TlsFiles tls, String user, String password) {
-        return start(0, Map.of(), new ScramOverTls(tls, user, password));
+        return startSecured(tls, user, password, Map.of());
+    }
+
+    /**
+     * As {@link #startSecured(TlsFiles, String, String)}, with broker properties that replace the
+     * defaults: e.g. an authorizer, with {@code super.users=User:ANONYMOUS} so the broker's own
+     * plaintext listeners (inter-broker, controller, {@link #admin()}) keep every right.
+     */
+    public static EmbeddedKafkaBroker startSecured(TlsFiles tls, String user, String password,
+            Map<String, String> overrides) {
+        return start(0, overrides, new ScramOverTls(tls, user, password));
     }
 
     /** What the client listener requires when it is secured. */
@@ -269,6 +279,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public int port() {
         return brokerPort;
+    }
+
+    /** {@code 127.0.0.1:port} of the plaintext listener {@link #admin()} uses: a secured broker's unauthenticated side door for tests. */
+    public String plaintextBootstrapServers() {
+        return LOOPBACK + ":" + adminPort;
     }
 
     /**

@@ -57,8 +57,8 @@ public record VelocityAlert(
     }
 
     /**
-     * Reads one record of the alerts topic, which carries both kinds: a {@code VelocityAlert} or a
-     * stuck {@link Alert}, by its {@code alert} field.
+     * Reads one record of the alerts topic, which carries three kinds, told apart by its {@code
+     * alert} field: a {@code VelocityAlert}, a {@link KafkaTransactionHanging} or a stuck {@link Alert}.
      */
     public static Object readAlertsTopicRecord(byte[] json) {
         try {
@@ -66,7 +66,10 @@ public record VelocityAlert(
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("not a JSON object");
             }
-            Class<?> kind = VELOCITY.equals(node.path("alert").asText()) ? VelocityAlert.class : Alert.class;
+            String alert = node.path("alert").asText();
+            Class<?> kind = VELOCITY.equals(alert) ? VelocityAlert.class
+                    : KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING.equals(alert) ? KafkaTransactionHanging.class
+                    : Alert.class;
             return RecordJson.mapper().treeToValue(node, kind);
         } catch (IOException e) {
             throw new UncheckedIOException("not an alert record: " + e.getMessage(), e);

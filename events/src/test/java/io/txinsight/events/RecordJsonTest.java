@@ -67,6 +67,22 @@ class RecordJsonTest {
     }
 
     @Test
+    void hangingKafkaTransactionsShareTheAlertsTopicToo() {
+        KafkaTransactionHanging hanging = new KafkaTransactionHanging(KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING,
+                null, 4001, 7, List.of(new KafkaTransactionHanging.HeldPartition("txn-events", 2, 120)), 960_000,
+                1_000, 35, null, List.of(),
+                List.of("kafka-transactions.sh --bootstrap-server k:9092 abort --topic txn-events --partition 2 --start-offset 120"),
+                961_000);
+
+        String json = new String(RecordJson.toBytes(hanging), StandardCharsets.UTF_8);
+
+        assertThat(json).startsWith("{\"alert\":\"kafka_transaction_hanging\",\"producer_id\":4001,\"producer_epoch\":7,"
+                + "\"partitions\":[{\"topic\":\"txn-events\",\"partition\":2,\"start_offset\":120}]");
+        assertThat(json).doesNotContain("blocked_txn_count").doesNotContain("transactional_id");
+        assertThat(VelocityAlert.readAlertsTopicRecord(RecordJson.toBytes(hanging))).isEqualTo(hanging);
+    }
+
+    @Test
     void truthRoundTripsThroughAFile(@TempDir Path dir) throws Exception {
         Map<Verdict, Long> byVerdict = new EnumMap<>(Verdict.class);
         byVerdict.put(Verdict.CLOSED_SUCCESS, 1L);

@@ -1,5 +1,6 @@
 package io.txinsight.job;
 
+import io.txinsight.job.collector.KafkaTransactionsSettings;
 import io.txinsight.job.sinks.KafkaOutputs;
 import io.txinsight.ledger.LedgerConnection;
 import io.txinsight.job.sources.KafkaInput;
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  * @param jobName the job's name in the Flink UI and in metrics
  * @param ledger where the job writes its ledger of outcomes and alerts, or null for none
  *     (docs/ledger.md); its {@code toString} masks the password, so this record's does too
+ * @param kafkaTransactions how the collector watches the input's Kafka transactions at the broker
  */
 public record JobConfig(
         String bootstrapServers,
@@ -45,11 +47,12 @@ public record JobConfig(
         long checkpointIntervalMs,
         int parallelism,
         String jobName,
-        LedgerConnection ledger) {
+        LedgerConnection ledger,
+        KafkaTransactionsSettings kafkaTransactions) {
 
     public static final JobConfig DEFAULTS = new JobConfig(
             "localhost:9092", Map.of(), Input.DEFAULTS, Outputs.DEFAULTS, TrackerSettings.DEFAULTS,
-            VelocitySettings.DEFAULTS, 2_000, 2_000, 10_000, 0, "txinsight", null);
+            VelocitySettings.DEFAULTS, 2_000, 2_000, 10_000, 0, "txinsight", null, KafkaTransactionsSettings.DEFAULTS);
 
     public JobConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -59,6 +62,7 @@ public record JobConfig(
         Objects.requireNonNull(tracker, "tracker");
         Objects.requireNonNull(velocity, "velocity");
         Objects.requireNonNull(jobName, "jobName");
+        Objects.requireNonNull(kafkaTransactions, "kafkaTransactions");
     }
 
     /**
@@ -162,17 +166,17 @@ public record JobConfig(
 
     public JobConfig withBootstrapServers(String servers) {
         return new JobConfig(servers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withKafkaProperties(Map<String, String> properties) {
         return new JobConfig(bootstrapServers, properties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withInput(Input in) {
         return new JobConfig(bootstrapServers, kafkaProperties, in, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     /** Reads these topics (instead of a pattern). */
@@ -203,7 +207,7 @@ public record JobConfig(
 
     public JobConfig withOutputs(Outputs out) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, out, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     /** Writes to these topics, keeping the transactional id prefix. */
@@ -217,42 +221,52 @@ public record JobConfig(
 
     public JobConfig withTracker(TrackerSettings settings) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, settings, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withVelocity(VelocitySettings settings) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, settings, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withOutOfOrdernessMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, ms,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withIdleAdvanceAfterMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs, ms,
-                checkpointIntervalMs, parallelism, jobName, ledger);
+                checkpointIntervalMs, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withCheckpointIntervalMs(long ms) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, ms, parallelism, jobName, ledger);
+                idleAdvanceAfterMs, ms, parallelism, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withParallelism(int n) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, n, jobName, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, n, jobName, ledger, kafkaTransactions);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name, ledger);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, name, ledger, kafkaTransactions);
+    }
+
+    public JobConfig withKafkaTransactions(KafkaTransactionsSettings settings) {
+        return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, ledger, settings);
+    }
+
+    /** Kafka client properties for the collector's Admin client: the ones an Admin client knows (security above all). */
+    public Map<String, String> adminProperties() {
+        return KafkaClientProperties.forAdmin(kafkaProperties);
     }
 
     /** Writes the ledger there too; null for no ledger. */
     public JobConfig withLedger(LedgerConnection connection) {
         return new JobConfig(bootstrapServers, kafkaProperties, input, outputs, tracker, velocity, outOfOrdernessMs,
-                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, connection);
+                idleAdvanceAfterMs, checkpointIntervalMs, parallelism, jobName, connection, kafkaTransactions);
     }
 }

@@ -1,6 +1,7 @@
 package io.txinsight.job;
 
 import io.txinsight.events.Durations;
+import io.txinsight.job.collector.KafkaTransactionsSettings;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.tracker.TrackerSettings;
 import io.txinsight.ledger.LedgerConnection;
@@ -215,6 +216,24 @@ public final class JobOptions {
             description = "The window of one type's own velocity rule, e.g. --velocity-window.withdrawal=1h.")
     private Map<String, String> velocityWindowByType = new LinkedHashMap<>();
 
+    // --- Kafka transactions at the broker ------------------------------------------------------
+
+    @Option(names = "--kafka-transactions-interval", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "Ask the brokers this often (Admin API) where the input partitions stand and which Kafka "
+                    + "transactions hold them open: LSO lag, the job's lag per view, open, long-open and hanging "
+                    + "transactions (docs/operations.md §8). 0 turns the collector off.")
+    private long kafkaTransactionsIntervalMs;
+
+    @Option(names = "--kafka-transactions-long-open", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "A Kafka transaction open longer than this on an input partition is flagged long open.")
+    private long kafkaTransactionsLongOpenMs;
+
+    @Option(names = "--kafka-transaction-max-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            description = "The brokers' transaction.max.timeout.ms. A producer silent on a partition for longer, whose "
+                    + "coordinator cannot account for its open transaction, is hanging (as kafka-transactions.sh "
+                    + "find-hanging decides).")
+    private long kafkaTransactionMaxTimeoutMs;
+
     // --- output -------------------------------------------------------------------------------
 
     @Option(names = "--outcomes-topic", paramLabel = "<topic>",
@@ -381,6 +400,9 @@ public final class JobOptions {
         require(outlierWarmup >= 1, "--outlier-warmup", "must be at least 1");
         velocity();
         require(parallelism >= 0, "--parallelism", "must be 0 (cluster default) or more");
+        require(kafkaTransactionsIntervalMs >= 0, "--kafka-transactions-interval", "must be 0 (off) or positive");
+        require(kafkaTransactionsLongOpenMs > 0, "--kafka-transactions-long-open", "must be positive");
+        require(kafkaTransactionMaxTimeoutMs > 0, "--kafka-transaction-max-timeout", "must be positive");
         require(!transactionalIdPrefix.isBlank(), "--transactional-id-prefix", "is empty");
         if (ledgerUrl == null) {
             require(ledgerPassword == null && ledgerPasswordFile == null, "--ledger-password",
@@ -477,7 +499,9 @@ public final class JobOptions {
                 .withCheckpointIntervalMs(checkpointIntervalMs)
                 .withParallelism(parallelism)
                 .withJobName(jobName)
-                .withLedger(ledger());
+                .withLedger(ledger())
+                .withKafkaTransactions(new KafkaTransactionsSettings(kafkaTransactionsIntervalMs,
+                        kafkaTransactionsLongOpenMs, kafkaTransactionMaxTimeoutMs));
     }
 
     private String optionOfOutput(String topic) {
@@ -554,6 +578,9 @@ public final class JobOptions {
                 case "--velocity-count" -> String.valueOf(d.velocity().defaults().maxCount());
                 case "--velocity-amount" -> d.velocity().defaults().maxAmount().toPlainString();
                 case "--velocity-window" -> Durations.format(d.velocity().defaults().windowMs());
+                case "--kafka-transactions-interval" -> Durations.format(d.kafkaTransactions().intervalMs());
+                case "--kafka-transactions-long-open" -> Durations.format(d.kafkaTransactions().longOpenAfterMs());
+                case "--kafka-transaction-max-timeout" -> Durations.format(d.kafkaTransactions().maxTransactionTimeoutMs());
                 case "--outcomes-topic" -> d.outputs().outcomesTopic();
                 case "--alerts-topic" -> d.outputs().alertsTopic();
                 case "--dead-letter-topic" -> d.outputs().deadLetterTopic();

@@ -3,6 +3,7 @@ package io.txinsight.job;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -39,6 +40,21 @@ final class KafkaClientProperties {
             default:
                 return null;
         }
+    }
+
+    /**
+     * The collector's Admin client takes only the keys an Admin client knows: the security
+     * settings reach it, consumer and producer tuning would only be logged as unknown.
+     */
+    static Map<String, String> forAdmin(Map<String, String> properties) {
+        Set<String> admin = AdminClientConfig.configNames();
+        Map<String, String> out = new LinkedHashMap<>();
+        properties.forEach((k, v) -> {
+            if (admin.contains(k) || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     static Map<String, String> forViews(Map<String, String> properties) {

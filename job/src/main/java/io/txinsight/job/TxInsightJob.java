@@ -3,8 +3,10 @@ package io.txinsight.job;
 import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.KafkaAccessCheck;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.VelocityAlert;
+import io.txinsight.job.collector.KafkaTransactionsWatcher;
 import io.txinsight.job.metrics.FlinkTrackerMetrics;
 import io.txinsight.job.records.DecodedRecord;
 import io.txinsight.job.records.View;
@@ -39,6 +41,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  committed source (read_committed) ─► route ─► events ─┘  (by txn_id)   └─► stuck alerts sink (alerts topic)
  *
  *  monitor events ─► opens with an account ─► active accounts (one subtask, sketches; gauges only)
+ *
+ *  poll ticks ─► Kafka transactions at the broker ─► hanging Kafka transaction alerts sink (alerts topic)
+ *  (one subtask, Admin API: offsets, lags, open and hanging transactions; gauges)
  * </pre>
  *
  * With a ledger ({@link #writingLedger}) the outcomes and alerts also go to PostgreSQL, and so do
@@ -63,6 +68,7 @@ public class TxInsightJob {
     public static final String LEDGER_ALERTS_UID = "ledger-alerts";
     public static final String LEDGER_OPENS_UID = "ledger-opens";
     public static final String LEDGER_OPENS_SELECT_UID = "ledger-opens-select";
+    public static final String HANGING_SINK_UID = "kafka-transactions-hanging-sink";
 
     private final Source<DecodedRecord, ?, ?> monitor;
     private final Source<DecodedRecord, ?, ?> committed;
@@ -73,6 +79,9 @@ public class TxInsightJob {
     private final JobConfig config;
     /** The PostgreSQL ledger's writers, or null when the job keeps no ledger. */
     private LedgerOutputs ledger;
+    /** The collector of the input's Kafka transactions and where its hanging records go, or null without one. */
+    private KafkaTransactionsWatcher kafkaTransactions;
+    private Sink<KafkaTransactionHanging> hangingAlerts;
 
     /**
      * The job on any two sources of the views and any three sinks. Of {@code config} it uses the
@@ -106,6 +115,17 @@ public class TxInsightJob {
     }
 
     /**
+     * Watches the input's Kafka transactions at the broker (issue 18), writing a record per
+     * hanging one to {@code hanging}. {@link #onKafka} adds it unless the configuration turns it
+     * off or the input is bounded (the collector polls forever).
+     */
+    public TxInsightJob watchingKafkaTransactions(KafkaTransactionsWatcher watcher, Sink<KafkaTransactionHanging> hanging) {
+        this.kafkaTransactions = watcher;
+        this.hangingAlerts = hanging;
+        return this;
+    }
+
+    /**
      * The job on the Kafka topics {@code config} names; outputs are exactly-once if asked. With a
      * ledger in the configuration it migrates the ledger's schema first, so a database it cannot
      * use stops it here, with a {@link LedgerOutputs.LedgerUnavailableException} naming the option.
@@ -114,7 +134,7 @@ public class TxInsightJob {
         KafkaInput input = config.kafkaInput();
         KafkaOutputs out = config.kafkaOutputs(exactlyOnce);
         LedgerOutputs ledger = config.ledger() == null ? null : LedgerOutputs.open(config.ledger());
-        return new TxInsightJob(
+        TxInsightJob job = new TxInsightJob(
                 KafkaViews.source(input, View.MONITOR, config.input().monitorGroupId()),
                 KafkaViews.source(input, View.COMMITTED, config.input().committedGroupId()),
                 out.outcomes(config.outputs().outcomesTopic()),
@@ -123,6 +143,13 @@ public class TxInsightJob {
                 out.deadLetters(config.outputs().deadLetterTopic()),
                 config)
                 .writingLedger(ledger);
+        if (config.kafkaTransactions().enabled() && !config.input().bounded()) {
+            job.watchingKafkaTransactions(new KafkaTransactionsWatcher(config.bootstrapServers(), config.adminProperties(),
+                            config.input().topics(), config.input().topicPattern(), config.input().monitorGroupId(),
+                            config.input().committedGroupId(), config.kafkaTransactions()),
+                    out.kafkaTransactionsHanging(config.outputs().alertsTopic()));
+        }
+        return job;
     }
 
     /** Adds the job's operators to {@code env}; call {@code env.execute} (or executeAsync) after. */
@@ -162,6 +189,13 @@ public class TxInsightJob {
                 .sinkTo(deadLetters)
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead letters");
+        if (kafkaTransactions != null) {
+            kafkaTransactions.watch(env)
+                    .sinkTo(hangingAlerts)
+                    .uid(HANGING_SINK_UID)
+                    .name("Hanging Kafka transaction alerts")
+                    .setParallelism(1);
+        }
         if (ledger != null) {
             // The opens' attributes reach the ledger from the monitor view, not through the tracker.
             monitorEvents.flatMap(new OpensForLedger())

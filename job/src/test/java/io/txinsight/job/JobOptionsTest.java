@@ -41,6 +41,9 @@ class JobOptionsTest {
         assertThat(c.parallelism()).isZero();
         assertThat(c.outputs().transactionalIdPrefix()).isEqualTo("txinsight");
         assertThat(c.jobName()).isEqualTo("txinsight");
+        assertThat(c.kafkaTransactions().intervalMs()).isEqualTo(5_000);
+        assertThat(c.kafkaTransactions().longOpenAfterMs()).isEqualTo(300_000);
+        assertThat(c.kafkaTransactions().maxTransactionTimeoutMs()).isEqualTo(900_000);
         // The command line's defaults are the configuration's, written once.
         assertThat(c).isEqualTo(JobConfig.DEFAULTS);
     }
@@ -140,6 +143,19 @@ class JobOptionsTest {
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.jaas.config", "x required a=\"b=c\";"),
                 Map.entry("linger.ms", "20"));
+        assertThat(o.config().adminProperties()).as("the collector's Admin client gets the security settings").containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.jaas.config", "x required a=\"b=c\";"));
+    }
+
+    @Test
+    void theKafkaTransactionsCollectorIsConfigurableAndCanBeTurnedOff() {
+        JobConfig c = JobOptions.parse("--kafka-transactions-interval", "2s", "--kafka-transactions-long-open", "1m",
+                "--kafka-transaction-max-timeout", "5m").config();
+        assertThat(c.kafkaTransactions()).isEqualTo(new io.txinsight.job.collector.KafkaTransactionsSettings(
+                2_000, 60_000, 300_000));
+        assertThat(JobOptions.parse("--kafka-transactions-interval", "0").config().kafkaTransactions().enabled()).isFalse();
+        assertInvalid(List.of("--kafka-transaction-max-timeout", "0"), "--kafka-transaction-max-timeout", "must be positive");
     }
 
     @Test
@@ -187,7 +203,8 @@ class JobOptionsTest {
             "--abort-grace", "--abort-recheck", "--out-of-orderness", "--max-clock-skew", "--idle-advance-after", "--retention", "--duplicate-horizon",
             "--outlier-factor", "--outlier-warmup", "--slo.<type>=<duration>", "--velocity-count",
             "--velocity-amount", "--velocity-window", "--velocity-count.<type>=<n>", "--velocity-amount.<type>=<amount>",
-            "--velocity-window.<type>=<duration>", "--outcomes-topic",
+            "--velocity-window.<type>=<duration>", "--kafka-transactions-interval", "--kafka-transactions-long-open",
+            "--kafka-transaction-max-timeout", "--outcomes-topic",
             "--alerts-topic", "--dead-letter-topic", "--checkpoint-interval", "--parallelism",
             "--transactional-id-prefix", "--job-name", "--ledger-url", "--ledger-user", "--ledger-password",
             "--ledger-password-file");

@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.RecordJson;
 import io.txinsight.events.Truth;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.VelocityAlert;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,6 +185,10 @@ public final class OutcomeReader implements AutoCloseable {
                             velocity.add(v);
                             observed.add(v);
                             burstsFound = VelocityMatch.allFound(bursts, velocity);
+                            continue;
+                        }
+                        if (read instanceof KafkaTransactionHanging) {
+                            // About the broker, not one business transaction: no verdict of the truth matches it.
                             continue;
                         }
                         Alert alert = (Alert) read;

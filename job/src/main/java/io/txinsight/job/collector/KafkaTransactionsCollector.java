@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -38,8 +39,8 @@ import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
  *   <li>{@code describeTransactions}: the coordinator's state, start, timeout and partitions.
  * </ol>
  *
- * Needs Describe on the topics, on the cluster and on the transactional ids; a call that is denied
- * fails the poll with Kafka's authorization error, which the caller reports.
+ * Needs Describe and Read on the topics and Describe on the transactional ids (docs/operations.md
+ * §8); a call that is denied fails the poll with Kafka's authorization error, which the caller reports.
  */
 public final class KafkaTransactionsCollector {
 
@@ -57,6 +58,16 @@ public final class KafkaTransactionsCollector {
 
     /** One poll. Throws what Kafka threw (unwrapped), or a timeout. */
     public KafkaTransactionsSnapshot poll(long nowMs) throws Exception {
+        List<PartitionOffsets> offsets = offsets();
+        return new KafkaTransactionsSnapshot(nowMs, offsets, openTransactions(nowMs, offsets));
+    }
+
+    /**
+     * High watermark and last stable offset of every partition of the topics: the part of a poll
+     * that needs only Describe on the topics, so the job still shows the lags when the broker
+     * denies the rest.
+     */
+    public List<PartitionOffsets> offsets() throws Exception {
         List<TopicPartition> partitions = partitions();
         Map<TopicPartition, ListOffsetsResultInfo> highWatermarks = latestOffsets(partitions, IsolationLevel.READ_UNCOMMITTED);
         Map<TopicPartition, ListOffsetsResultInfo> stableOffsets = latestOffsets(partitions, IsolationLevel.READ_COMMITTED);
@@ -65,7 +76,14 @@ public final class KafkaTransactionsCollector {
             offsets.add(new PartitionOffsets(tp.topic(), tp.partition(),
                     highWatermarks.get(tp).offset(), stableOffsets.get(tp).offset()));
         }
+        return offsets;
+    }
 
+    /** The Kafka transactions open on these partitions, each classified by the {@link HangingRule}. */
+    public List<OpenKafkaTransaction> openTransactions(long nowMs, List<PartitionOffsets> offsets) throws Exception {
+        List<TopicPartition> partitions = offsets.stream()
+                .map(o -> new TopicPartition(o.topic(), o.partition()))
+                .toList();
         Map<TopicPartition, List<ProducerState>> openByPartition = new HashMap<>();
         Map<TopicPartition, PartitionProducerState> producers = get(admin.describeProducers(partitions).all());
         producers.forEach((tp, state) -> {
@@ -77,7 +95,7 @@ public final class KafkaTransactionsCollector {
             }
         });
         if (openByPartition.isEmpty()) {
-            return new KafkaTransactionsSnapshot(nowMs, offsets, List.of());
+            return List.of();
         }
 
         Set<Long> producerIds = new TreeSet<>();
@@ -86,6 +104,9 @@ public final class KafkaTransactionsCollector {
         Collection<TransactionListing> listings = get(admin.listTransactions(
                 new ListTransactionsOptions().filterProducerIds(producerIds)).all());
         listings.forEach(l -> transactionalIds.put(l.producerId(), l.transactionalId()));
+        if (!transactionalIds.keySet().containsAll(producerIds)) {
+            requireDescribeOnTransactionalIds();
+        }
         Map<String, TransactionDescription> descriptions = describe(transactionalIds.values());
 
         List<OpenKafkaTransaction> open = new ArrayList<>();
@@ -96,7 +117,24 @@ public final class KafkaTransactionsCollector {
         });
         open.sort(Comparator.comparing(OpenKafkaTransaction::topic).thenComparingInt(OpenKafkaTransaction::partition)
                 .thenComparingLong(OpenKafkaTransaction::startOffset));
-        return new KafkaTransactionsSnapshot(nowMs, offsets, open);
+        return open;
+    }
+
+    /**
+     * The offsets consumer group {@code groupId} committed on these topics: where a view of the
+     * job stood at its last completed checkpoint (Flink's Kafka source commits then). Partitions
+     * the group never committed are absent.
+     */
+    public Map<TopicPartition, Long> committedOffsets(String groupId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, Long> out = new HashMap<>();
+        committed.forEach((tp, om) -> {
+            if (om != null && topics.contains(tp.topic())) {
+                out.put(tp, om.offset());
+            }
+        });
+        return out;
     }
 
     private OpenKafkaTransaction openTransaction(long nowMs, TopicPartition tp, ProducerState p, String transactionalId,
@@ -113,6 +151,24 @@ public final class KafkaTransactionsCollector {
                 d == null ? null : d.state().toString(), coordinatorStart,
                 d == null ? -1 : d.transactionTimeoutMs(), listed, kind);
     }
+
+    /**
+     * {@code listTransactions} leaves out, without an error, every transactional id the caller may
+     * not describe: a producer missing from its answer has no id, or one hidden from us. Only the
+     * first makes a transaction hanging, so ask about an id that cannot exist: a denial means the
+     * job lacks Describe on transactional ids and cannot judge, and the poll fails with it rather
+     * than call a transaction hanging that may be fine.
+     */
+    private void requireDescribeOnTransactionalIds() throws Exception {
+        try {
+            get(admin.describeTransactions(List.of(PERMISSION_PROBE_ID)).description(PERMISSION_PROBE_ID));
+        } catch (TransactionalIdNotFoundException expected) {
+            // Allowed to describe, and nobody uses this id: the missing producers have no id.
+        }
+    }
+
+    /** A transactional id nobody uses, asked about to learn whether the job may describe transactional ids. */
+    static final String PERMISSION_PROBE_ID = "txinsight-collector-permission-probe";
 
     /** Descriptions of the ids the coordinator still has; an id it no longer knows is simply absent. */
     private Map<String, TransactionDescription> describe(Collection<String> ids) throws Exception {

@@ -33,13 +33,18 @@ public final class MetricNames {
     public static final String CURRENCY = "currency";
     /** Of the active accounts: how far back the window reaches (1m, 5m, 15m). */
     public static final String WINDOW = "window";
+    /** Of the collector's series: an input topic (bounded by the topics the job reads). */
+    public static final String TOPIC = "topic";
+    /** Of the collector's per-partition series: the partition number. */
+    public static final String PARTITION = "partition";
     /**
      * Every label key, in the order Flink writes them into raw names. Prometheus strips them from
      * the raw names (rule 1 of monitoring/prometheus/prometheus.yml, built from this list and
      * checked against it by MetricCatalogTest), and so does the sandbox's summary line.
      */
     public static final List<String> LABEL_KEYS = List.of(
-            TXN_TYPE, STEP, STATUS, CURRENCY, VIEW, EVENT_TYPE, REASON, ATTRIBUTE, WINDOW, LatencyBuckets.LE_KEY);
+            TXN_TYPE, STEP, STATUS, CURRENCY, VIEW, EVENT_TYPE, REASON, ATTRIBUTE, WINDOW, TOPIC, PARTITION,
+            LatencyBuckets.LE_KEY);
 
     /** Distinct txn_type values per subtask before new ones report as "other". */
     public static final int TXN_TYPE_CAP = 20;
@@ -106,6 +111,28 @@ public final class MetricNames {
 
     /** Of closed transactions, by txn_type and currency, in the currency's major unit. */
     public static final String AMOUNT = "amount";
+
+    // the Kafka transactions collector (operator "Kafka transactions at the broker", one subtask)
+    /** Gauge by topic: Kafka transactions open on the topic's partitions (one per producer and partition). */
+    public static final String KAFKA_OPEN_TRANSACTIONS = "kafka_open_transactions";
+    /** Gauge by topic: of those, open longer than --kafka-transactions-long-open. */
+    public static final String KAFKA_LONG_OPEN_TRANSACTIONS = "kafka_long_open_transactions";
+    /** Gauge by topic: of those, hanging (find-hanging's rule). */
+    public static final String KAFKA_HANGING_TRANSACTIONS = "kafka_hanging_transactions";
+    /** Gauge by topic: age of the oldest open Kafka transaction, 0 when none is open. */
+    public static final String KAFKA_OLDEST_TRANSACTION_AGE_MS = "kafka_oldest_transaction_age_ms";
+    /** Gauge by topic and partition: high watermark minus last stable offset. */
+    public static final String LSO_LAG_RECORDS = "lso_lag_records";
+    /** Gauge by topic and partition: how long the first record a read_committed reader cannot read has existed. */
+    public static final String LSO_LAG_MS = "lso_lag_ms";
+    /** Gauge by view, topic and partition: records the view's consumer group has not committed yet (-1: no commit). */
+    public static final String INPUT_LAG_RECORDS = "input_lag_records";
+    /** Gauge by view, topic and partition: how long the first record the view has not committed has existed. */
+    public static final String INPUT_LAG_MS = "input_lag_ms";
+    /** Counter: Admin API polls that answered. */
+    public static final String KAFKA_COLLECTOR_POLLS = "kafka_collector_polls";
+    /** Counter by reason: polls (or parts of one) that failed; the reason names a missing permission where it is one. */
+    public static final String KAFKA_COLLECTOR_FAILURES = "kafka_collector_failures";
 
     /** Gauge by window: distinct accounts that opened a transaction in it (a sketch's estimate). */
     public static final String ACTIVE_ACCOUNTS = "active_accounts";

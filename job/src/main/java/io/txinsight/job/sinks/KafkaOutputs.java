@@ -2,6 +2,7 @@ package io.txinsight.job.sinks;
 
 import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.VelocityAlert;
 import java.util.Map;
@@ -48,6 +49,11 @@ public record KafkaOutputs(
     /** Velocity alerts go to the alerts topic too, keyed by their account. */
     public KafkaSink<VelocityAlert> velocityAlerts(String topic) {
         return sink(new JsonRecordSerializer<>(topic, VelocityAlert::account), "velocity-alerts");
+    }
+
+    /** Hanging Kafka transactions go to the alerts topic too, keyed by their producer id. */
+    public KafkaSink<KafkaTransactionHanging> kafkaTransactionsHanging(String topic) {
+        return sink(new JsonRecordSerializer<>(topic, KafkaTransactionHanging::key), "hanging-alerts");
     }
 
     /** Dead letters keep the original record key, so they sit beside the events they belong to. */

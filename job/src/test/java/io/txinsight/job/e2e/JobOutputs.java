@@ -4,6 +4,7 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.DeadLetter;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.RecordJson;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.VelocityAlert;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class JobOutputs implements AutoCloseable {
     private final String alertsTopic;
     private final List<DeadLetter> deadLetters = new ArrayList<>();
     private final List<VelocityAlert> velocity = new ArrayList<>();
+    private final List<KafkaTransactionHanging> hanging = new ArrayList<>();
 
     JobOutputs(String bootstrapServers, String outcomesTopic, String alertsTopic) {
         this(bootstrapServers, outcomesTopic, alertsTopic, null);
@@ -92,6 +94,8 @@ final class JobOutputs implements AutoCloseable {
                     Object read = VelocityAlert.readAlertsTopicRecord(r.value());
                     if (read instanceof VelocityAlert v) {
                         velocity.add(v);
+                    } else if (read instanceof KafkaTransactionHanging h) {
+                        hanging.add(h);
                     } else {
                         Alert a = (Alert) read;
                         alerts.computeIfAbsent(a.txnId(), k -> new ArrayList<>()).add(a);
@@ -124,6 +128,10 @@ final class JobOutputs implements AutoCloseable {
     /** Velocity alerts, the alerts topic's other kind. */
     List<VelocityAlert> velocity() {
         return velocity;
+    }
+
+    List<KafkaTransactionHanging> hanging() {
+        return hanging;
     }
 
     @Override

@@ -122,6 +122,13 @@ class PrometheusMetricsE2ETest {
             expected.put("txinsights_open_now", 1.0);
             expected.put("txinsights_stuck_now", 1.0);
             expected.put("txinsights_tentatively_closed_now", 0.0);
+            // The Kafka transactions collector: no Kafka transaction here (plain records), so
+            // nothing open and no LSO lag; the reporter turns the topic's "-" into "_".
+            expected.put("txinsights_kafka_open_transactions{topic=metrics_events}", 0.0);
+            expected.put("txinsights_kafka_hanging_transactions{topic=metrics_events}", 0.0);
+            expected.put("txinsights_lso_lag_records{partition=0,topic=metrics_events}", 0.0);
+            expected.put("txinsights_lso_lag_records{partition=1,topic=metrics_events}", 0.0);
+            expected.put("txinsights_kafka_collector_failures{reason=denied_cluster}", 0.0);
 
             Map<String, Double>[] last = new Map[1];
             await().atMost(Duration.ofSeconds(90))
@@ -149,6 +156,13 @@ class PrometheusMetricsE2ETest {
                     .as("16 le buckets").hasSize(16);
             assertThat(series.get("txinsights_oldest_open_age_ms")).isGreaterThan(0.0);
             assertThat(series).containsKey("txinsights_committed_view_lag_ms");
+            assertThat(series.get("txinsights_kafka_collector_polls")).isGreaterThan(0.0);
+            assertThat(series).containsKeys("txinsights_input_lag_ms{partition=0,topic=metrics_events,view=monitor}",
+                    "txinsights_input_lag_records{partition=1,topic=metrics_events,view=committed}");
+            assertThat(lastBody)
+                    .contains("flink_taskmanager_job_task_operator_txinsights_topic_partition_lso_lag_records{")
+                    .contains("flink_taskmanager_job_task_operator_txinsights_view_topic_partition_input_lag_ms{")
+                    .contains("operator_name=\"Kafka_transactions_at_the_broker\"");
             assertThat(series.keySet()).noneMatch(k -> k.contains("pay-") || k.contains("xfer-"));
         } finally {
             job.cancel().get();
@@ -184,7 +198,8 @@ class PrometheusMetricsE2ETest {
             }
             String name = MetricCatalogTest.documentedName(m.group(1), labels);
             List<String> own = new ArrayList<>();
-            for (String key : List.of("event_type", "le", "reason", "status", "step", "txn_type", "view")) {
+            for (String key : List.of("event_type", "le", "partition", "reason", "status", "step", "topic", "txn_type",
+                    "view")) {
                 if (labels.containsKey(key)) {
                     own.add(key + "=" + labels.get(key));
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
+import io.txinsight.job.collector.CollectorMetrics;
 import io.txinsight.job.records.View;
 import io.txinsight.job.sources.FetchHealth;
 import io.txinsight.job.tracker.LiveCounts;
@@ -53,7 +54,12 @@ public class MetricCatalogTest {
             "txinsights_active_accounts",
 
             "txinsights_velocity_opens", "txinsights_velocity_bursts", "txinsights_velocity_late",
-            "txinsights_velocity_duplicates");
+            "txinsights_velocity_duplicates",
+
+            "txinsights_kafka_open_transactions", "txinsights_kafka_long_open_transactions",
+            "txinsights_kafka_hanging_transactions", "txinsights_kafka_oldest_transaction_age_ms",
+            "txinsights_lso_lag_records", "txinsights_lso_lag_ms", "txinsights_input_lag_records",
+            "txinsights_input_lag_ms", "txinsights_kafka_collector_polls", "txinsights_kafka_collector_failures");
 
     /** The documented name of a raw exported name with its labels (rules 1 and 2). */
     public static String documentedName(String rawName, Map<String, String> labels) {
@@ -105,6 +111,9 @@ public class MetricCatalogTest {
         CapturingMetricGroup velocity = new CapturingMetricGroup();
         new VelocityMetrics(velocity);
         operator.metrics().putAll(velocity.metrics());
+        CapturingMetricGroup collector = new CapturingMetricGroup();
+        new CollectorMetrics(collector, List.of("txn-events")).partition("txn-events", 0);
+        operator.metrics().putAll(collector.metrics());
         Map<String, Set<String>> out = new HashMap<>();
         // The ledger's writers register these, without labels, in the same group.
         for (String ledger : List.of(MetricNames.LEDGER_ROWS_PENDING, MetricNames.LEDGER_ROWS_WRITTEN,
@@ -145,6 +154,10 @@ public class MetricCatalogTest {
         assertThat(labelsByDocumentedName.get("txinsights_amount_bucket"))
                 .containsExactlyInAnyOrder("txn_type", "currency", "le");
         assertThat(labelsByDocumentedName.get("txinsights_active_accounts")).containsExactly("window");
+        assertThat(labelsByDocumentedName.get("txinsights_lso_lag_ms")).containsExactlyInAnyOrder("topic", "partition");
+        assertThat(labelsByDocumentedName.get("txinsights_input_lag_ms"))
+                .containsExactlyInAnyOrder("view", "topic", "partition");
+        assertThat(labelsByDocumentedName.get("txinsights_kafka_collector_failures")).containsExactly("reason");
     }
 
     @Test
