@@ -53,14 +53,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
     private final Path dataDir;
+    /** A broker started on a kept directory leaves its data for the next start (restart drills). */
+    private final boolean keepData;
     private final int brokerPort;
     private final int adminPort;
     private final KafkaRaftServer server;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path dataDir, int brokerPort, int adminPort, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path dataDir, boolean keepData, int brokerPort, int adminPort, KafkaRaftServer server) {
         this.dataDir = dataDir;
+        this.keepData = keepData;
         this.brokerPort = brokerPort;
         this.adminPort = adminPort;
         this.server = server;
@@ -97,6 +100,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
         return start(port, overrides, null);
+    }
+
+    /**
+     * Starts a broker on a directory it keeps: formatted on the first start, reused as it is on
+     * every later one, never deleted. A broker killed with {@code kill -9} comes back with its
+     * topics, committed offsets and open Kafka transactions, as a production broker restarts.
+     * The controller port is fixed too, so the restarted node is the voter its metadata names.
+     */
+    public static EmbeddedKafkaBroker startKept(int port, int controllerPort, Path dir) {
+        return tryStart(dir, true, port, controllerPort, Map.of(), null);
     }
 
     /**
@@ -171,6 +184,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for Kafka", e);
         }
+        return tryStart(dir, false, brokerPort, controllerPort, overrides, security);
+    }
+
+    private static EmbeddedKafkaBroker tryStart(Path dir, boolean keepData,
+            int brokerPort, int controllerPort, Map<String, String> overrides, ScramOverTls security) {
         Path logDir = dir.resolve("data");
         Properties props = brokerProperties(brokerPort, controllerPort, logDir);
         int adminPort = brokerPort;
@@ -181,10 +199,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         overrides.forEach(props::setProperty);
         KafkaRaftServer server = null;
         try {
-            format(logDir, security == null ? List.of() : List.of(security.scramArgument()));
+            if (!keepData || !Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir, security == null ? List.of() : List.of(security.scramArgument()));
+            }
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, brokerPort, adminPort, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, keepData, brokerPort, adminPort, server);
             broker.awaitReady(Duration.ofSeconds(30));
             return broker;
         } catch (Exception e) {
@@ -196,7 +216,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     // Already failing; the start error below is the one that matters.
                 }
             }
-            deleteRecursively(dir);
+            if (!keepData) {
+                deleteRecursively(dir);
+            }
             throw new IllegalStateException(
                     "Kafka did not start on " + LOOPBACK + ":" + brokerPort + " (controller port "
                             + controllerPort + "): " + e.getMessage(),
@@ -333,7 +355,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and deletes its storage. Safe to call more than once. */
+    /** Stops the broker and deletes its storage (unless {@linkplain #startKept kept}). Safe to call more than once. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -356,7 +378,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteRecursively(dataDir);
+            if (!keepData) {
+                deleteRecursively(dataDir);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.txinsight.sandbox;
 
 import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.job.JobConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Option;
         description = {
             "Runs a local single-node Kafka (KRaft, broker and controller in one JVM) on 127.0.0.1,",
             "creates the txinsight topics, prints the bootstrap address and runs until Ctrl-C.",
-            "Its data lives in a temporary directory that is deleted on exit."
+            "Its data lives in a temporary directory that is deleted on exit, unless --data-dir",
+            "names one to keep: a broker started again on it (same --port and --controller-port)",
+            "comes back with its topics, offsets and open Kafka transactions."
         },
         footer = {"", "Example:", "  ./txinsight broker --port 9092", "  ./txinsight job --bootstrap-servers 127.0.0.1:9092"})
 public final class BrokerCommand implements Callable<Integer> {
@@ -30,18 +33,34 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Topics to create as name:partitions (default: ${DEFAULT-VALUE}).")
     List<String> topics;
 
+    @Option(names = "--data-dir", paramLabel = "<dir>",
+            description = "Keep the broker's data in this directory, across restarts (default: a temporary one, deleted on exit).")
+    Path dataDir;
+
+    @Option(names = "--controller-port", defaultValue = "0",
+            description = "KRaft controller port on 127.0.0.1, fixed so a restart on --data-dir finds its quorum "
+                    + "(default: any free port; required with --data-dir).")
+    int controllerPort;
+
     @Override
     public Integer call() throws Exception {
         Ports.requireFree(port, "Kafka", "--port");
         List<TopicSpec> specs = TopicSpec.parseAll(topics);
+        if (dataDir != null && (port == 0 || controllerPort == 0)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--data-dir needs a fixed --port and --controller-port: a restart must be the same node");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(port, Map.of())) {
+        try (EmbeddedKafkaBroker kafka = dataDir == null
+                ? EmbeddedKafkaBroker.start(port, Map.of())
+                : EmbeddedKafkaBroker.startKept(port, controllerPort, dataDir)) {
             for (TopicSpec t : specs) {
                 kafka.createTopic(t.name(), t.partitions());
             }
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "broker-ctrl-c"));
             System.out.println("Kafka is up: --bootstrap-servers " + kafka.bootstrapServers());
-            System.out.println("Topics: " + String.join(", ", topics) + ". Ctrl-C stops it and deletes its data.");
+            System.out.println("Topics: " + String.join(", ", topics) + ". Ctrl-C stops it"
+                    + (dataDir == null ? " and deletes its data." : "; its data stays in " + dataDir + "."));
             stopped.await();
         }
         return 0;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,48 +24,59 @@ import org.awaitility.Awaitility;
 
 /**
  * A real Flink session cluster as an operator runs one: a JobManager
- * ({@code StandaloneSessionClusterEntrypoint}) and a TaskManager ({@code TaskManagerRunner}) as
+ * ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}) as
  * separate JVMs on 127.0.0.1, started from the Maven jars, driven only through the REST API.
+ *
+ * <p>Every process reads the <b>shipped</b> {@code flink-conf/config.yaml}, copied unchanged into
+ * its configuration directory; only addresses, ports and directories are overridden, as dynamic
+ * properties ({@code -Dkey=value}) on the command line, the way an operator's start script would.
+ * The JVM options the shipped file gives ({@code env.java.opts.all}) are passed to every JVM, and
+ * the memory flags come from Flink itself, as {@code bin/jobmanager.sh} and
+ * {@code bin/taskmanager.sh} get them.
  */
 final class FlinkSessionCluster implements AutoCloseable {
 
+    static final Path SHIPPED_CONFIG = Path.of("..", "flink-conf", "config.yaml").toAbsolutePath().normalize();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Path workDir;
     private final Path confDir;
+    private final String classpath;
+    private final Map<String, String> overrides;
+    private final List<String> shippedJvmOpts;
     private final int restPort;
-    private final int jmMetricsPort;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Every JVM ever started, killed ones included: {@link #close()} and the tests' last check see them all. */
     private final List<ChildJvm> processes = new ArrayList<>();
+    /** The TaskManagers meant to be running, by slot in the cluster (a restarted one takes its slot). */
+    private final List<TaskManager> taskManagers = new ArrayList<>();
+    private int taskManagerGeneration;
 
-    private FlinkSessionCluster(Path confDir, int restPort, int jmMetricsPort) {
-        this.confDir = confDir;
-        this.restPort = restPort;
-        this.jmMetricsPort = jmMetricsPort;
+    /** One TaskManager JVM, known to the JobManager by its resource id and serving metrics on its own port. */
+    record TaskManager(String resourceId, int metricsPort, ChildJvm jvm) {
+        URI metrics() {
+            return URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+        }
     }
 
-    static FlinkSessionCluster start(Path workDir, String flinkClasspath) throws Exception {
+    private FlinkSessionCluster(Path workDir, Path confDir, String classpath, Map<String, String> overrides,
+            List<String> shippedJvmOpts, int restPort) {
+        this.workDir = workDir;
+        this.confDir = confDir;
+        this.classpath = classpath;
+        this.overrides = overrides;
+        this.shippedJvmOpts = shippedJvmOpts;
+        this.restPort = restPort;
+    }
+
+    /**
+     * Starts a JobManager and {@code taskManagers} TaskManagers; checkpoints and savepoints go to
+     * {@code workDir/checkpoints} and {@code workDir/savepoints}.
+     */
+    static FlinkSessionCluster start(Path workDir, String flinkClasspath, int taskManagers) throws Exception {
         Path conf = Files.createDirectories(workDir.resolve("conf"));
-        int restPort = freePort();
-        int rpcPort = freePort();
-        int metricsPort = freePortPair();
-        Files.writeString(conf.resolve("config.yaml"), String.join("\n",
-                "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + rpcPort,
-                "jobmanager.bind-host: 127.0.0.1",
-                "taskmanager.bind-host: 127.0.0.1",
-                "taskmanager.host: 127.0.0.1",
-                "rest.address: 127.0.0.1",
-                "rest.bind-address: 127.0.0.1",
-                "rest.port: " + restPort,
-                "jobmanager.memory.process.size: 1024m",
-                "taskmanager.memory.process.size: 1400m",
-                "taskmanager.numberOfTaskSlots: 2",
-                "parallelism.default: 2",
-                "io.tmp.dirs: " + Files.createDirectories(workDir.resolve("tmp")),
-                "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port: " + metricsPort + "-" + (metricsPort + 1),
-                "metrics.reporter.prom.scope.variables.excludes: task_attempt_id;task_attempt_num;tm_id",
-                ""));
+        Files.copy(SHIPPED_CONFIG, conf.resolve("config.yaml"));
         Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.out.ref = out",
@@ -75,25 +87,38 @@ final class FlinkSessionCluster implements AutoCloseable {
                 "appender.out.layout.type = PatternLayout",
                 "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
                 ""));
-        FlinkSessionCluster cluster = new FlinkSessionCluster(conf, restPort, metricsPort);
+        int restPort = freePort();
+        // Only addresses, ports and directories: everything else is the shipped file's.
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("jobmanager.rpc.address", "127.0.0.1");
+        overrides.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        overrides.put("jobmanager.bind-host", "127.0.0.1");
+        overrides.put("taskmanager.bind-host", "127.0.0.1");
+        overrides.put("taskmanager.host", "127.0.0.1");
+        overrides.put("rest.address", "127.0.0.1");
+        overrides.put("rest.bind-address", "127.0.0.1");
+        overrides.put("rest.port", String.valueOf(restPort));
+        overrides.put("io.tmp.dirs", Files.createDirectories(workDir.resolve("tmp")).toString());
+        overrides.put("execution.checkpointing.dir", Files.createDirectories(workDir.resolve("checkpoints")).toUri().toString());
+        overrides.put("execution.checkpointing.savepoint-dir",
+                Files.createDirectories(workDir.resolve("savepoints")).toUri().toString());
+        List<String> shippedJvmOpts = Arrays.asList(shippedJavaOpts(conf).trim().split("\\s+"));
+
+        FlinkSessionCluster cluster = new FlinkSessionCluster(workDir, conf, flinkClasspath, overrides, shippedJvmOpts, restPort);
         try {
-            List<String> logConf = List.of("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
-            List<String> jmJvm = new ArrayList<>(logConf);
-            jmJvm.add("-Xmx512m");
-            cluster.processes.add(ChildJvm.start("jobmanager", flinkClasspath, jmJvm,
-                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                    List.of("--configDir", conf.toString()), workDir.resolve("jobmanager.log")));
-
-            // The TaskManager's memory flags come from Flink itself, as bin/taskmanager.sh gets them.
-            TmResources tm = TmResources.compute(flinkClasspath, conf, workDir);
-            List<String> tmJvm = new ArrayList<>(logConf);
-            tmJvm.addAll(tm.jvmArgs());
-            List<String> tmArgs = new ArrayList<>(List.of("--configDir", conf.toString()));
-            tmArgs.addAll(tm.dynamicConfig());
-            cluster.processes.add(ChildJvm.start("taskmanager", flinkClasspath, tmJvm,
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", tmArgs, workDir.resolve("taskmanager.log")));
-
-            cluster.awaitReady(Duration.ofSeconds(90));
+            Map<String, String> jm = new LinkedHashMap<>(overrides);
+            jm.put("metrics.reporter.prom.port", String.valueOf(freePort()));
+            Resources jmResources = Resources.compute(flinkClasspath, conf, jm, "GET_JM_RESOURCE_PARAMS", workDir);
+            List<String> jmArgs = new ArrayList<>(List.of("--configDir", conf.toString()));
+            jmArgs.addAll(dynamicProperties(jm));
+            jmArgs.addAll(jmResources.dynamicConfig());
+            cluster.processes.add(ChildJvm.start("jobmanager", flinkClasspath, cluster.jvmArgs(jmResources),
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", jmArgs,
+                    workDir.resolve("jobmanager.log")));
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.taskManagers.add(cluster.startTaskManager());
+            }
+            cluster.awaitTaskManagers(taskManagers, Duration.ofSeconds(120));
             return cluster;
         } catch (Exception e) {
             cluster.close();
@@ -101,12 +126,55 @@ final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
-    private record TmResources(List<String> jvmArgs, List<String> dynamicConfig) {
-        static TmResources compute(String classpath, Path conf, Path workDir) throws Exception {
-            Path out = workDir.resolve("tm-resources.txt");
+    /** The shipped file's {@code env.java.opts.all}, as Flink's own configuration parser reads it. */
+    private static String shippedJavaOpts(Path conf) {
+        return org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(conf.toString())
+                .get(org.apache.flink.configuration.CoreOptions.FLINK_JVM_OPTIONS);
+    }
+
+    List<String> shippedJvmOpts() {
+        return shippedJvmOpts;
+    }
+
+    private List<String> jvmArgs(Resources resources) {
+        List<String> args = new ArrayList<>(shippedJvmOpts);
+        args.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri());
+        args.addAll(resources.jvmArgs());
+        return args;
+    }
+
+    private TaskManager startTaskManager() throws Exception {
+        String resourceId = "tm-" + (++taskManagerGeneration);
+        int metricsPort = freePort();
+        Map<String, String> tm = new LinkedHashMap<>(overrides);
+        tm.put("metrics.reporter.prom.port", String.valueOf(metricsPort));
+        // A name the drills can find in GET /taskmanagers; a restarted TaskManager gets a new one,
+        // as a new pod would, so the JobManager never mistakes it for the one it lost.
+        tm.put("taskmanager.resource-id", resourceId);
+        Resources resources = Resources.compute(classpath, confDir, tm, "GET_TM_RESOURCE_PARAMS", workDir);
+        List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
+        args.addAll(dynamicProperties(tm));
+        args.addAll(resources.dynamicConfig());
+        ChildJvm jvm = ChildJvm.start("taskmanager " + resourceId, classpath, jvmArgs(resources),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args, workDir.resolve(resourceId + ".log"));
+        processes.add(jvm);
+        return new TaskManager(resourceId, metricsPort, jvm);
+    }
+
+    private static List<String> dynamicProperties(Map<String, String> properties) {
+        List<String> args = new ArrayList<>();
+        properties.forEach((k, v) -> args.add("-D" + k + "=" + v));
+        return args;
+    }
+
+    private record Resources(List<String> jvmArgs, List<String> dynamicConfig) {
+        static Resources compute(String classpath, Path conf, Map<String, String> overrides, String what, Path workDir)
+                throws Exception {
+            Path out = workDir.resolve("resources-" + UUID.randomUUID() + ".txt");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils",
-                    "GET_TM_RESOURCE_PARAMS", "--configDir", conf.toString()));
+                    what, "--configDir", conf.toString()));
+            cmd.addAll(dynamicProperties(overrides));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
@@ -118,37 +186,66 @@ final class FlinkSessionCluster implements AutoCloseable {
                     results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
                 }
             }
-            if (results.size() < 2) {
+            if (results.isEmpty()) {
                 throw new IllegalStateException("unexpected BashJavaUtils output: " + Files.readString(out));
             }
-            return new TmResources(Arrays.asList(results.get(0).split("\\s+")),
-                    Arrays.asList(results.get(1).split("\\s+")));
+            // The JobManager gets JVM flags only; the TaskManager also its memory sizes as dynamic config.
+            return new Resources(Arrays.asList(results.get(0).split("\\s+")),
+                    results.size() > 1 ? Arrays.asList(results.get(1).trim().split("\\s+")) : List.of());
         }
     }
 
-    private void awaitReady(Duration timeout) {
-        Awaitility.await("Flink session cluster with a free slot")
+    /** Waits until {@code count} TaskManagers are registered, every JVM still alive. */
+    void awaitTaskManagers(int count, Duration timeout) {
+        Awaitility.await(count + " TaskManagers registered")
                 .atMost(timeout)
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
-                    for (ChildJvm p : processes) {
-                        if (!p.isAlive()) {
-                            throw new IllegalStateException(p.name() + " exited; log:\n" + tail(p.log()));
+                    for (TaskManager tm : taskManagers) {
+                        if (!tm.jvm().isAlive()) {
+                            throw new IllegalStateException(tm.resourceId() + " exited; log:\n" + tail(tm.jvm().log()));
                         }
                     }
-                    JsonNode overview = get("/overview");
-                    return overview.path("taskmanagers").asInt() >= 1 && overview.path("slots-available").asInt() >= 1;
+                    if (!processes.get(0).isAlive()) {
+                        throw new IllegalStateException("jobmanager exited; log:\n" + tail(processes.get(0).log()));
+                    }
+                    return registeredTaskManagers().containsAll(
+                            taskManagers.stream().map(TaskManager::resourceId).toList());
                 });
+    }
+
+    private List<String> registeredTaskManagers() throws IOException, InterruptedException {
+        List<String> ids = new ArrayList<>();
+        get("/taskmanagers").path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
+        return ids;
+    }
+
+    /** The TaskManagers running tasks of a job now (per vertex: {@code GET /jobs/{id}/vertices/{vid}/taskmanagers}). */
+    List<TaskManager> taskManagersOf(String jobId) throws IOException, InterruptedException {
+        List<String> busy = new ArrayList<>();
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/taskmanagers").path("taskmanagers")
+                    .forEach(tm -> busy.add(tm.path("taskmanager-id").asText()));
+        }
+        return taskManagers.stream().filter(tm -> busy.contains(tm.resourceId())).toList();
+    }
+
+    /**
+     * {@code kill -9} of one TaskManager, then a new one started in its place (as a supervisor
+     * would restart it): the cluster keeps its slot count, and the next kill again has a spare.
+     */
+    void killAndReplace(TaskManager victim) throws Exception {
+        victim.jvm().kill();
+        taskManagers.set(taskManagers.indexOf(victim), startTaskManager());
+    }
+
+    List<TaskManager> taskManagers() {
+        return List.copyOf(taskManagers);
     }
 
     String restUrl() {
         return "http://127.0.0.1:" + restPort;
-    }
-
-    /** The TaskManager's Prometheus endpoint (the second port of the range; the JobManager took the first). */
-    URI taskManagerMetrics() {
-        return URI.create("http://127.0.0.1:" + (jmMetricsPort + 1) + "/metrics");
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
@@ -156,6 +253,18 @@ final class FlinkSessionCluster implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IOException("GET " + path + " -> HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private JsonNode post(String path, Object request, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(restUrl() + path))
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + " -> HTTP " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
     }
@@ -182,20 +291,87 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     /** {@code POST /jars/{id}/run}; returns the job id. */
     String runJar(String jarId, List<String> programArgs) throws IOException, InterruptedException {
-        String request = JSON.writeValueAsString(Map.of("programArgsList", programArgs));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(restUrl() + "/jars/" + jarId + "/run"))
-                        .timeout(Duration.ofSeconds(120))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(request)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("job submission failed: HTTP " + r.statusCode() + " " + r.body());
+        return runJar(jarId, programArgs, null);
+    }
+
+    /** {@code POST /jars/{id}/run}, resuming from a savepoint when one is given; returns the job id. */
+    String runJar(String jarId, List<String> programArgs, String savepointPath) throws IOException, InterruptedException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("programArgsList", programArgs);
+        if (savepointPath != null) {
+            request.put("savepointPath", savepointPath);
         }
-        return JSON.readTree(r.body()).path("jobid").asText();
+        return post("/jars/" + jarId + "/run", request, Duration.ofSeconds(120)).path("jobid").asText();
     }
 
     String jobState(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** {@code GET /jobs/{id}/checkpoints} counts: completed, failed, restored, in_progress, total. */
+    JsonNode checkpointCounts(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints").path("counts");
+    }
+
+    /** The id of the checkpoint the job last restored from, or -1. */
+    long restoredCheckpoint(String jobId) throws IOException, InterruptedException {
+        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull() ? -1 : restored.path("id").asLong(-1);
+    }
+
+    /** When the job last switched to RESTARTING (epoch ms), or -1. */
+    long lastRestartingAt(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId).path("timestamps").path("RESTARTING").asLong(-1);
+    }
+
+    /**
+     * The newest checkpoint completed (last acknowledgement) at or before {@code ms}, from the
+     * checkpoint history; -1 if the history holds none.
+     */
+    long latestCompletedAtOrBefore(String jobId, long ms) throws IOException, InterruptedException {
+        long latest = -1;
+        for (JsonNode c : get("/jobs/" + jobId + "/checkpoints").path("history")) {
+            if ("COMPLETED".equals(c.path("status").asText()) && c.path("latest_ack_timestamp").asLong() <= ms) {
+                latest = Math.max(latest, c.path("id").asLong());
+            }
+        }
+        return latest;
+    }
+
+    /** When the newest completed checkpoint got its last acknowledgement (epoch ms), or -1. */
+    long latestCompletedAt(String jobId) throws IOException, InterruptedException {
+        JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        return completed.isMissingNode() || completed.isNull() ? -1 : completed.path("latest_ack_timestamp").asLong(-1);
+    }
+
+    /** How many times the job has restarted ({@code GET /jobs/{id}}'s numRestarts metric via the job details). */
+    long restarts(String jobId) throws IOException, InterruptedException {
+        JsonNode m = get("/jobs/" + jobId + "/metrics?get=numRestarts");
+        return m.isArray() && m.size() > 0 ? m.get(0).path("value").asLong() : 0;
+    }
+
+    /**
+     * {@code POST /jobs/{id}/stop} with a savepoint; waits for it and returns the savepoint's path.
+     */
+    String stopWithSavepoint(String jobId, Duration timeout) throws IOException, InterruptedException {
+        String trigger = post("/jobs/" + jobId + "/stop", Map.of("drain", false), Duration.ofSeconds(30))
+                .path("request-id").asText();
+        String[] location = new String[1];
+        Awaitility.await("savepoint of " + jobId).atMost(timeout).pollInterval(Duration.ofMillis(300))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> {
+                    JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+                    if (!"COMPLETED".equals(status.path("status").path("id").asText())) {
+                        return false;
+                    }
+                    JsonNode op = status.path("operation");
+                    if (op.has("failure-cause")) {
+                        throw new IllegalStateException("stop with savepoint failed: " + op.path("failure-cause"));
+                    }
+                    location[0] = op.path("location").asText();
+                    return true;
+                });
+        return location[0];
     }
 
     /** {@code PATCH /jobs/{id}?mode=cancel}. */
@@ -210,7 +386,7 @@ final class FlinkSessionCluster implements AutoCloseable {
     }
 
     List<ChildJvm> processes() {
-        return processes;
+        return List.copyOf(processes);
     }
 
     String logs() {
@@ -223,7 +399,7 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        // TaskManager first, so it does not spend its shutdown reconnecting to a gone JobManager.
+        // TaskManagers first, so they do not spend their shutdown reconnecting to a gone JobManager.
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }
@@ -242,19 +418,5 @@ final class FlinkSessionCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
-    }
-
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = freePort();
-            if (p < 65535) {
-                try (ServerSocket next = new ServerSocket(p + 1, 1, InetAddress.getByName("127.0.0.1"))) {
-                    return p;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
     }
 }
