@@ -128,7 +128,7 @@ class FaultMatrixDrill {
     @Test
     @Order(1)
     void taskManagerKilledThreeTimesMidReplay() throws Exception {
-        try (Drill drill = new Drill("tm-kill", scenario("tm-kill", 900, 75_000, 0))) {
+        try (Drill drill = new Drill("tm-kill", scenario("tm-kill", 1300, 110_000, 0))) {
             drill.startJob(2, null);
             drill.startReplay();
             List<Long> recoveries = midReplay(drill, 3, "TaskManager kill", kill -> drill.killATaskManagerOfTheJob("kill " + kill));
