@@ -48,8 +48,10 @@ import java.util.function.LongSupplier;
  * the clock waits for the input to come back instead of running past the records still in Kafka,
  * which would then arrive late and behind alerts they did not deserve. A held-back reader (full
  * queue, backpressure) stops fetching too, and its pause does not count either. When answers come
- * back, the producers that were cut off too are still draining what they buffered, with backoff:
- * as with a lagging reader, the wait before silence is believed grows by the time without answers.
+ * back, the producers that were cut off too are still draining what they buffered, with backoff,
+ * and they do not all resume at once: until the idle wait plus the time without answers has passed
+ * since the answers came back, no silence is believed, even if events arrive meanwhile (they may
+ * be those of the first producer to recover).
  */
 public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
 
@@ -72,8 +74,10 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
     private long readLagMs;
     /** Silence since the first periodic check after the latest event, counted only while fetching. */
     private long silentMs;
-    /** Time without answers since the latest event: producers held back as long need as long to catch up. */
+    /** Length of the current time without answers: producers held back as long need as long to catch up. */
     private long unansweredMs;
+    /** Wall-clock ms before which silence is not believed: the catch-up allowance after outages. */
+    private long heldUntilWallMs = Long.MIN_VALUE;
     private long lastCheckWallMs;
     private long lastEmitted = Long.MIN_VALUE;
     private boolean idle;
@@ -127,17 +131,27 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         }
         long bounded = maxTs - outOfOrdernessMs - 1;
         long candidate = bounded;
+        long sinceLastCheck = now - lastCheckWallMs;
+        boolean answering = fetching();
+        if (!answering) {
+            unansweredMs += sinceLastCheck;
+        } else if (unansweredMs > 0) {
+            // Answers are back after unansweredMs without. The producers cut off as long are still
+            // draining what they buffered, and not all at once: for as long again after the usual
+            // idle wait, silence is not believed here, whatever arrives meanwhile. An event must not
+            // end that allowance: it may come from the producer that recovered first, and trusting
+            // silence from then on would run the clock past the records of those still catching up.
+            heldUntilWallMs = Math.max(heldUntilWallMs, now + idleAdvanceAfterMs) + unansweredMs;
+            unansweredMs = 0;
+        }
         if (eventsSinceLastCheck) {
             eventsSinceLastCheck = false;
             silentMs = 0;
-            unansweredMs = 0;
-        } else if (fetching()) {
-            silentMs += now - lastCheckWallMs;
-        } else {
-            unansweredMs += now - lastCheckWallMs;
+        } else if (answering) {
+            silentMs += sinceLastCheck;
         }
         lastCheckWallMs = now;
-        if (silentMs >= idleAdvanceAfterMs + readLagMs + unansweredMs) {
+        if (silentMs >= idleAdvanceAfterMs + readLagMs && now >= heldUntilWallMs + readLagMs) {
             candidate = Math.max(bounded, Math.min(now, bounded + silentMs));
         }
         if (candidate > lastEmitted) {

@@ -104,6 +104,42 @@ class IdleAdvancingWatermarksTest {
                 .isLessThanOrEqualTo(T0 - OOO - 1 + (now - answersBack) + 2_500);
     }
 
+    /**
+     * The broker-kill drill's case: after an outage the first producer to recover writes a few
+     * events, the others are still catching up. Those events must not make the partition's silence
+     * believed after the idle wait alone: the allowance for the outage still runs.
+     */
+    @Test
+    void anEventAfterAnOutageDoesNotCutTheOtherProducersCatchUpShort() {
+        long[] lastAnswerAt = {T0};
+        IdleAdvancingWatermarks cutOff = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
+        event(cutOff, T0);
+        cutOff.onPeriodicEmit(out);
+        // No answers for 20 s.
+        for (now = T0 + 200; now <= T0 + 20_000; now += 200) {
+            cutOff.onPeriodicEmit(out);
+        }
+        long answersBack = now;
+        // Answers again; 400 ms later one producer's backlog event arrives (event time 1 s later).
+        for (; now <= answersBack + 400; now += 200) {
+            lastAnswerAt[0] = now;
+            cutOff.onPeriodicEmit(out);
+        }
+        event(cutOff, T0 + 1_000);
+        long afterEvent = T0 + 1_000 - OOO - 1;
+        long firstAdvance = -1;
+        for (; now <= answersBack + 60_000; now += 200) {
+            lastAnswerAt[0] = now;
+            cutOff.onPeriodicEmit(out);
+            if (firstAdvance < 0 && cutOff.lastEmitted() > afterEvent) {
+                firstAdvance = now;
+            }
+        }
+        assertThat(firstAdvance - answersBack)
+                .as("silence believed only after the idle wait plus the outage's length, counted from the answers' return")
+                .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000 - IdleAdvancingWatermarks.FETCHING_WITHIN_MS - 200);
+    }
+
     @Test
     void neverAheadOfTheWallClock() {
         // Events stamped ahead of this machine's clock (producer clock skew).
