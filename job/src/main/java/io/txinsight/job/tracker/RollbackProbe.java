@@ -1,5 +1,10 @@
 package io.txinsight.job.tracker;
 
+import io.txinsight.job.collector.HangingRule;
+import io.txinsight.job.collector.KafkaTransactionsCollector;
+import io.txinsight.job.collector.OpenKafkaTransaction;
+import io.txinsight.job.collector.PartitionOffsets;
+import io.txinsight.job.tracker.lifecycle.Blocker;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,16 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import io.txinsight.job.tracker.lifecycle.Blocker;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListTransactionsOptions;
-import org.apache.kafka.clients.admin.ProducerState;
-import org.apache.kafka.clients.admin.TransactionDescription;
-import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,6 +88,7 @@ public final class RollbackProbe implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     /** Touched only by {@link #thread}; asks who holds a partition's last stable offset. */
     private Admin admin;
+    private KafkaTransactionsCollector collector;
     private String lastProblem;
 
     RollbackProbe(Settings settings, String clientId) {
@@ -170,12 +168,16 @@ public final class RollbackProbe implements AutoCloseable {
                 return; // interrupted by close()
             }
             // Kafka unreachable or refusing: nothing is concluded, the questions come again.
-            String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (!problem.equals(lastProblem)) {
-                LOG.warn("Rollback probe {} could not ask Kafka ({}); Aborted verdicts that need it wait", clientId,
-                        problem);
-                lastProblem = problem;
-            }
+            report(e);
+        }
+    }
+
+    /** Says once per distinct cause what kept the probe from an answer. */
+    private void report(Exception e) {
+        String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!problem.equals(lastProblem)) {
+            LOG.warn("Rollback probe {} could not ask Kafka ({}); the answers that need it wait", clientId, problem);
+            lastProblem = problem;
         }
     }
 
@@ -200,50 +202,27 @@ public final class RollbackProbe implements AutoCloseable {
     }
 
     /**
-     * The Kafka transaction that pins {@code tp}'s last stable offset: the open transaction
-     * starting there, as {@code kafka-transactions.sh describe-producers} and {@code describe}
-     * show it. Null if the broker shows none (it ended meanwhile).
+     * The Kafka transaction that pins {@code tp}'s last stable offset: the oldest open one there,
+     * as the collector sees it ({@link KafkaTransactionsCollector#openTransactions}). Null if the
+     * broker shows none (it ended meanwhile), or if the job may not describe transactional ids: the
+     * collector then refuses to judge rather than guess, and so does the outcome.
      */
     private Blocker holderOf(TopicPartition tp, long lastStableOffset) {
-        Admin a = admin();
-        ProducerState oldest = get(a.describeProducers(List.of(tp)).partitionResult(tp)).activeProducers().stream()
-                .filter(p -> p.currentTransactionStartOffset().isPresent()
-                        && p.currentTransactionStartOffset().getAsLong() <= lastStableOffset)
-                .min(Comparator.comparingLong(p -> p.currentTransactionStartOffset().getAsLong()))
-                .orElse(null);
-        if (oldest == null) {
+        List<OpenKafkaTransaction> open;
+        try {
+            open = collector().openTransactions(System.currentTimeMillis(),
+                    List.of(new PartitionOffsets(tp.topic(), tp.partition(), -1, lastStableOffset)));
+        } catch (Exception e) {
+            report(e);
             return null;
         }
-        String transactionalId = get(a.listTransactions(new ListTransactionsOptions()
-                        .filterProducerIds(Set.of(oldest.producerId()))).all()).stream()
-                .map(TransactionListing::transactionalId).findFirst().orElse(null);
-        String[] partitions = {tp.toString()};
-        if (transactionalId != null) {
-            try {
-                TransactionDescription d = get(a.describeTransactions(List.of(transactionalId))
-                        .description(transactionalId));
-                if (!d.topicPartitions().isEmpty()) {
-                    partitions = d.topicPartitions().stream().map(TopicPartition::toString).sorted()
-                            .toArray(String[]::new);
-                }
-            } catch (RuntimeException gone) {
-                // The coordinator no longer knows it: the partition where it was found is all we know.
-            }
-        }
-        return new Blocker(transactionalId, oldest.producerId(), partitions);
-    }
-
-    private static <T> T get(KafkaFuture<T> future) {
-        try {
-            return future.get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + KAFKA_TIMEOUT.toSeconds() + " s", e);
-        }
+        return open.stream()
+                .filter(t -> t.startOffset() <= lastStableOffset)
+                .min(Comparator.comparingLong(OpenKafkaTransaction::startOffset))
+                .map(t -> new Blocker(t.transactionalId(), t.producerId(), t.coordinatorPartitions().isEmpty()
+                        ? new String[] {tp.toString()}
+                        : t.coordinatorPartitions().toArray(String[]::new)))
+                .orElse(null);
     }
 
     private void prove(TopicPartition tp, long offset) {
@@ -255,14 +234,17 @@ public final class RollbackProbe implements AutoCloseable {
         heldBack.values().removeIf(found -> nowMs - found.atMs() > ANSWER_KEPT_MS);
     }
 
-    private Admin admin() {
+    private KafkaTransactionsCollector collector() {
         if (admin == null) {
             Map<String, Object> p = new HashMap<>(settings.kafkaProperties());
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin");
             admin = Admin.create(p);
+            // Only its open-transaction lookup is used: the hanging rule never decides here.
+            collector = new KafkaTransactionsCollector(admin, List.of(), new HangingRule(
+                    HangingRule.KAFKA_DEFAULT_MAX_TIMEOUT_MS, Long.MAX_VALUE), KAFKA_TIMEOUT);
         }
-        return admin;
+        return collector;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
