@@ -20,6 +20,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param lastStep the last step seen, or null
  * @param stuckTimeoutMs the timeout that applied
  * @param raisedAtMs the tracker's event-time clock when it raised the alert
+ * @param blockedBy the Kafka transaction that holds the business transaction's latest events back
+ *     from read_committed readers when the alert is raised (its producer's own transaction still
+ *     open, or another producer's pinning the partition's last stable offset), or null when none is
+ *     known: the silence may then be the producer's, not Kafka's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Alert(
@@ -32,10 +36,18 @@ public record Alert(
         @JsonProperty("silent_ms") long silentMs,
         @JsonProperty("last_step") String lastStep,
         @JsonProperty("stuck_timeout_ms") long stuckTimeoutMs,
-        @JsonProperty("raised_at_ms") long raisedAtMs) {
+        @JsonProperty("raised_at_ms") long raisedAtMs,
+        @JsonProperty("blocked_by") BlockingKafkaTransaction blockedBy) {
 
     public static final String STUCK = "stuck";
 
     @JsonCreator
     public Alert {}
+
+    /** A stuck alert with no Kafka transaction known to hold the business transaction back. */
+    public Alert(String alert, String txnId, String txnType, Long openedAtMs, long lastEventAtMs, long ageMs,
+            long silentMs, String lastStep, long stuckTimeoutMs, long raisedAtMs) {
+        this(alert, txnId, txnType, openedAtMs, lastEventAtMs, ageMs, silentMs, lastStep, stuckTimeoutMs,
+                raisedAtMs, null);
+    }
 }
