@@ -1,5 +1,7 @@
 package io.txinsight.job.tracker;
 
+import io.txinsight.events.DecodeResult;
+import io.txinsight.events.EventCodec;
 import io.txinsight.job.collector.HangingRule;
 import io.txinsight.job.collector.KafkaTransactionsCollector;
 import io.txinsight.job.collector.OpenKafkaTransaction;
@@ -56,6 +58,8 @@ public final class RollbackProbe implements AutoCloseable {
     static final int MAX_QUESTIONS = 10_000;
     /** Answers are kept this long for the re-checks that read them (the grace may still be running). */
     static final long ANSWER_KEPT_MS = 10 * 60_000L;
+    /** A range is read this far at most: beyond, no proof (the transaction may still expire). */
+    static final int MAX_RANGE_RECORDS = 10_000;
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ONE_RECORD_WAIT = Duration.ofSeconds(2);
 
@@ -73,12 +77,24 @@ public final class RollbackProbe implements AutoCloseable {
     /** One record of one partition. */
     private record Position(String topic, int partition, long offset) {}
 
+    /** The records of one business transaction from one offset to another of one partition. */
+    private record Range(String topic, int partition, long fromOffset, long toOffset, String txnId) {
+        Position last() {
+            return new Position(topic, partition, toOffset);
+        }
+    }
+
     /** An answer and the wall-clock ms it was found. */
     private record Found<T>(T answer, long atMs) {}
 
     private final Set<Position> questions = ConcurrentHashMap.newKeySet();
+    private final Set<Range> rangeQuestions = ConcurrentHashMap.newKeySet();
     /** Records proven rolled back, with the wall-clock ms of the proof. */
     private final Map<Position, Long> rolledBack = new ConcurrentHashMap<>();
+    /** Ranges whose records of their transaction are proven all rolled back, with the ms of the proof. */
+    private final Map<Range, Long> rangesRolledBack = new ConcurrentHashMap<>();
+    /** Decodes the records of a range, to tell the transaction's own from the others'. */
+    private final EventCodec codec = new EventCodec();
     /** Records found held back by an open Kafka transaction, with what holds them (latest round's answer). */
     private final Map<Position, Found<Blocker>> heldBack = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
@@ -122,8 +138,28 @@ public final class RollbackProbe implements AutoCloseable {
     }
 
     /**
+     * Whether none of business transaction {@code txnId}'s records from {@code fromOffset} to
+     * {@code toOffset} of this partition is committed: the partition's last stable offset is beyond
+     * {@code toOffset}, and a read_committed consumer placed at {@code fromOffset} returns none of
+     * them before it moves past {@code toOffset} (other transactions' committed records in between
+     * are read and told apart by their {@code txn_id}). If not (yet) proven, the question is queued
+     * for the next round; a range of more than {@value #MAX_RANGE_RECORDS} records is never proven.
+     */
+    boolean noneCommitted(String topic, int partition, long fromOffset, long toOffset, String txnId) {
+        Range r = new Range(topic, partition, fromOffset, toOffset, txnId);
+        if (rangesRolledBack.containsKey(r)) {
+            return true;
+        }
+        if (rangeQuestions.size() < MAX_QUESTIONS) {
+            rangeQuestions.add(r);
+        }
+        return false;
+    }
+
+    /**
      * The Kafka transaction that held the record at {@code offset} back at the last round that
-     * asked, or null. Asked through {@link #rolledBack}, which queues the question.
+     * asked, or null. Asked through {@link #rolledBack} or {@link #noneCommitted} (its last
+     * offset), which queue the question.
      */
     Blocker blockerOf(String topic, int partition, long offset) {
         Found<Blocker> found = heldBack.get(new Position(topic, partition, offset));
@@ -136,7 +172,7 @@ public final class RollbackProbe implements AutoCloseable {
      */
     private void round() {
         forgetOldAnswers(System.currentTimeMillis());
-        if (questions.isEmpty()) {
+        if (questions.isEmpty() && rangeQuestions.isEmpty()) {
             return;
         }
         Map<TopicPartition, List<Long>> byPartition = new HashMap<>();
@@ -146,12 +182,29 @@ public final class RollbackProbe implements AutoCloseable {
             byPartition.computeIfAbsent(new TopicPartition(p.topic(), p.partition()), k -> new ArrayList<>())
                     .add(p.offset());
         }
+        Map<TopicPartition, List<Range>> rangesByPartition = new HashMap<>();
+        for (Iterator<Range> it = rangeQuestions.iterator(); it.hasNext(); ) {
+            Range r = it.next();
+            it.remove();
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            rangesByPartition.computeIfAbsent(tp, k -> new ArrayList<>()).add(r);
+            // Who holds the range back is who holds its last record back.
+            byPartition.computeIfAbsent(tp, k -> new ArrayList<>());
+        }
         try {
             KafkaConsumer<byte[], byte[]> c = consumer();
             // A read_committed consumer's end offset is the last stable offset.
             Map<TopicPartition, Long> stable = c.endOffsets(byPartition.keySet(), KAFKA_TIMEOUT);
-            byPartition.forEach((tp, offsets) -> {
+            byPartition.forEach((tp, asked) -> {
                 long lso = stable.getOrDefault(tp, -1L);
+                List<Long> offsets = new ArrayList<>(asked);
+                for (Range r : rangesByPartition.getOrDefault(tp, List.of())) {
+                    if (r.toOffset() < lso) {
+                        answer(c, tp, r);
+                    } else {
+                        offsets.add(r.toOffset());
+                    }
+                }
                 offsets.stream().filter(o -> o < lso).sorted(Comparator.naturalOrder())
                         .forEach(o -> answer(c, tp, o));
                 List<Long> pinned = offsets.stream().filter(o -> o >= lso).toList();
@@ -202,6 +255,34 @@ public final class RollbackProbe implements AutoCloseable {
     }
 
     /**
+     * Reads {@code r}'s range read_committed (below the LSO) and proves it rolled back when none
+     * of the records returned in it is its transaction's.
+     */
+    private void answer(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, Range r) {
+        c.assign(List.of(tp));
+        c.seek(tp, r.fromOffset());
+        long deadline = System.nanoTime() + ONE_RECORD_WAIT.toNanos();
+        int read = 0;
+        while (System.nanoTime() < deadline && read <= MAX_RANGE_RECORDS) {
+            for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(200)).records(tp)) {
+                if (record.offset() > r.toOffset()) {
+                    rangesRolledBack.put(r, System.currentTimeMillis());
+                    return;
+                }
+                read++;
+                if (record.value() != null && codec.decode(record.value()) instanceof DecodeResult.Accepted a
+                        && r.txnId().equals(a.event().txnId())) {
+                    return; // one of its records is committed: not rolled back whole
+                }
+            }
+            if (c.position(tp, KAFKA_TIMEOUT) > r.toOffset()) {
+                rangesRolledBack.put(r, System.currentTimeMillis()); // the rest were aborted records and markers
+                return;
+            }
+        }
+    }
+
+    /**
      * The Kafka transaction that pins {@code tp}'s last stable offset: the oldest open one there,
      * as the collector sees it ({@link KafkaTransactionsCollector#openTransactions}). Null if the
      * broker shows none (it ended meanwhile), or if the job may not describe transactional ids: the
@@ -231,6 +312,7 @@ public final class RollbackProbe implements AutoCloseable {
 
     private void forgetOldAnswers(long nowMs) {
         rolledBack.values().removeIf(provedAt -> nowMs - provedAt > ANSWER_KEPT_MS);
+        rangesRolledBack.values().removeIf(provedAt -> nowMs - provedAt > ANSWER_KEPT_MS);
         heldBack.values().removeIf(found -> nowMs - found.atMs() > ANSWER_KEPT_MS);
     }
 
@@ -255,7 +337,7 @@ public final class RollbackProbe implements AutoCloseable {
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
             p.remove(ConsumerConfig.GROUP_ID_CONFIG);
             consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

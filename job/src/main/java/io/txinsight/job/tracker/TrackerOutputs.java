@@ -96,7 +96,8 @@ final class TrackerOutputs {
                 Math.max(0, at - s.lastEventTs),
                 s.lastStep(),
                 stuck.stuckTimeoutMs(),
-                at);
+                at,
+                s.close == null ? null : blocking(s.close.blockedBy));
     }
 
     /** The outcome of a final decision; {@code close} only for Closed. */

@@ -78,6 +78,8 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     private transient TrackerOutputs outputs;
     private transient CommittedView committedView;
     private transient RollbackProbe probe;
+    /** The key being decided: the rollback probe tells its records from the others' by it. */
+    private transient String currentTxnId;
     private transient LiveTally tally;
     private transient OutlierDetector outliers;
     private transient RecentlyClosed recentlyClosed;
@@ -147,6 +149,12 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
                 }
 
                 @Override
+                public boolean rolledBack(String topic, int partition, long fromOffset, long toOffset) {
+                    return committedView.hasPassed(topic, partition, toOffset)
+                            || probe.noneCommitted(topic, partition, fromOffset, toOffset, currentTxnId);
+                }
+
+                @Override
                 public Blocker blockerOf(String topic, int partition, long offset) {
                     return probe.blockerOf(topic, partition, offset);
                 }
@@ -206,6 +214,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         } else {
             committedView.committed(e.topic, e.partition, e.offset, e.ts);
         }
+        currentTxnId = e.txnId;
         TxnState held = state.value();
         long before = held == null ? LiveTally.GONE : LiveTally.code(held);
         // Only a key with no life held, or a reborn one, can meet a copy of a closed life.
@@ -218,6 +227,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Outcome> out) throws Exception {
         TxnState held = state.value();
         if (held != null) {
+            currentTxnId = ctx.getCurrentKey();
             long before = LiveTally.code(held);
             carryOut(lifecycle.onDeadline(held, timestamp, ctx.timerService().currentWatermark()), before, ctx, out);
         }

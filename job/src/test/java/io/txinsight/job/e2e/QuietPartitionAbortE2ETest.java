@@ -2,12 +2,14 @@ package io.txinsight.job.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.txinsight.events.Alert;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.JobConfig;
 import io.txinsight.job.LocalMiniCluster;
 import io.txinsight.job.TxInsightJob;
 import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.tracker.TrackerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,15 +149,96 @@ class QuietPartitionAbortE2ETest {
         }
     }
 
+    /**
+     * Issue 18: business transactions whose every record was rolled back, with no close, end
+     * Aborted once Kafka proves it, at parallelism 4 on quiet partitions. On partitions 0, 2 and 3 a
+     * producer's Kafka transaction carrying opens and steps aborts at once, the partition's last
+     * write: Aborted with no stuck alert (Kafka is asked the grace before the stuck deadline). On
+     * partition 1 one stays open past the stuck timeout: its business transactions are stuck, and
+     * the alerts name the Kafka transaction that holds their records; once it aborts they end
+     * Aborted, {@code was_stuck}, naming it too.
+     */
+    @Test
+    void neverClosedTransactionsWhoseRecordsWereRolledBackEndAborted() throws Exception {
+        String topic = "rolled-back-events";
+        JobClient job = startJob("rolled-back", JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(10_000)
+                .withAbortGraceMs(3_000).withRetentionMs(RETENTION_MS));
+        KafkaProducer<byte[], byte[]> producer = TestEvents.producer(kafka.bootstrapServers(), "rolled-back-writer");
+        KafkaProducer<byte[], byte[]> holder = TestEvents.producer(kafka.bootstrapServers(), "stalled-service");
+        try (JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), "rolled-back-outcomes", "rolled-back-alerts")) {
+            warmUp(producer, topic, outputs);
+            long now = System.currentTimeMillis();
+            List<String> quiet = new ArrayList<>();
+            producer.beginTransaction();
+            for (int p : new int[] {0, 2, 3}) {
+                for (int i = 0; i < 2; i++) {
+                    String id = "rolled-back-p" + p + "-" + i;
+                    producer.send(TestEvents.record(topic, p, TestEvents.open(id, now, "payment")));
+                    producer.send(TestEvents.record(topic, p, TestEvents.stepOpen(id, now + 5, "authorize")));
+                    quiet.add(id);
+                }
+            }
+            producer.flush();
+            producer.abortTransaction();
+            List<String> held = List.of("held-open-0", "held-open-1");
+            holder.beginTransaction();
+            for (String id : held) {
+                holder.send(TestEvents.record(topic, 1, TestEvents.open(id, now, "payment")));
+            }
+            holder.flush();
+
+            assertThat(outputs.pollUntil(() -> outputs.alerts().keySet().containsAll(held), Duration.ofSeconds(60)))
+                    .as("stuck while their Kafka transaction stays open; alerts so far %s", outputs.alerts().keySet())
+                    .isTrue();
+            for (String id : held) {
+                Alert alert = outputs.alerts().get(id).get(0);
+                assertThat(alert.blockedBy()).as("the stuck alert of %s names what holds its records", id).isNotNull();
+                assertThat(alert.blockedBy().transactionalId()).startsWith("stalled-service-");
+                assertThat(alert.blockedBy().partitions()).containsExactly(topic + "-1");
+            }
+            holder.abortTransaction();
+            long lastWrite = System.currentTimeMillis();
+
+            List<String> all = new ArrayList<>(quiet);
+            all.addAll(held);
+            boolean decided = outputs.pollUntil(() -> outputs.outcomes().keySet().containsAll(all), Duration.ofSeconds(45));
+            System.out.printf("QuietPartitionAbortE2ETest: %d rolled-back verdicts %d ms after the last write%n",
+                    all.size(), System.currentTimeMillis() - lastWrite);
+            assertThat(decided).as("a verdict for every rolled-back transaction, far below retention; got %s",
+                    outputs.outcomes().keySet()).isTrue();
+            List<String> wrong = new ArrayList<>();
+            for (String id : all) {
+                List<Outcome> got = outputs.outcomes().get(id);
+                boolean stuck = held.contains(id);
+                if (got.size() != 1 || got.get(0).state() != Outcome.State.ABORTED || got.get(0).wasStuck() != stuck) {
+                    wrong.add(id + ": expected one Aborted" + (stuck ? " was_stuck" : "") + ", got " + got);
+                }
+            }
+            assertThat(wrong).as("verdicts that differ from what Kafka did").isEmpty();
+            assertThat(outputs.outcomes().get("held-open-0").get(0).blockedBy().transactionalId())
+                    .startsWith("stalled-service-");
+            assertThat(outputs.alerts().keySet()).as("no alert for the records rolled back at once")
+                    .containsExactlyInAnyOrderElementsOf(held);
+        } finally {
+            job.cancel().get();
+            holder.close(Duration.ZERO);
+            producer.close(Duration.ZERO);
+        }
+    }
+
     private static JobClient startJob(String name) throws Exception {
+        return startJob(name, JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(RETENTION_MS / 2)
+                .withAbortGraceMs(1_000).withRetentionMs(RETENTION_MS));
+    }
+
+    private static JobClient startJob(String name, TrackerSettings tracker) throws Exception {
         kafka.createTopic(name + "-events", PARTITIONS);
         kafka.createTopics(2, name + "-outcomes", name + "-alerts", name + "-dead-letters");
         JobConfig config = JobConfig.DEFAULTS
                 .withBootstrapServers(kafka.bootstrapServers())
                 .withTopics(name + "-events")
                 .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withTracker(JobConfig.DEFAULTS.tracker().withStuckTimeoutMs(RETENTION_MS / 2)
-                        .withAbortGraceMs(1_000).withRetentionMs(RETENTION_MS))
+                .withTracker(tracker)
                 .withOutOfOrdernessMs(500)
                 .withOutputTopics(name + "-outcomes", name + "-alerts", name + "-dead-letters")
                 .withCheckpointIntervalMs(1_000)

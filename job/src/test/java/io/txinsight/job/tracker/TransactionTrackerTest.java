@@ -515,6 +515,82 @@ class TransactionTrackerTest {
     }
 
     @Test
+    void neverClosedWithEveryRecordRolledBackIsAbortedWithoutAnAlert() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            // t1's Kafka transaction aborts: the monitor view saw its open and a step, the
+            // committed view never will. t2's open, committed after them on the same partition,
+            // shows that the committed view has passed them.
+            fx.monitor(fx.open("t1", 1_000, "payment"), fx.stepOpen("t1", 1_500, "authorize"));
+            ViewEvent next = fx.open("t2", 2_000, "payment");
+            fx.monitor(next);
+            fx.committed(next);
+            fx.clock(6_499);
+            assertThat(fx.outcomes()).as("looked at the grace (5 s) before the stuck deadline (11,500)").isEmpty();
+            fx.clock(6_500);
+
+            Outcome o = fx.onlyOutcome();
+            assertThat(o.txnId()).isEqualTo("t1");
+            assertThat(o.verdict()).isEqualTo(Verdict.ABORTED);
+            assertThat(o.wasStuck()).isFalse();
+            assertThat(o.openedAtMs()).isEqualTo(1_000L);
+            assertThat(o.closedAtMs()).isNull();
+            assertThat(o.decidedAtMs()).isEqualTo(6_500L);
+            assertThat(fx.alerts()).as("no alert for records that never were").isEmpty();
+
+            ViewEvent close = fx.close("t2", 3_000, SUCCESS);
+            fx.monitor(close);
+            fx.committed(close);
+            fx.clock(500_000);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void rolledBackAfterItsStuckAlertIsAbortedAndWasStuck() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            fx.monitor(fx.open("t1", 1_000, "payment")); // in a Kafka transaction left open
+            fx.clock(11_000);
+            assertThat(fx.alerts()).as("nothing proves it rolled back yet: stuck").hasSize(1);
+            assertThat(fx.alerts().get(0).blockedBy()).as("no rollback probe here to name a holder").isNull();
+
+            ViewEvent next = fx.open("t2", 11_500, "payment"); // the transaction aborted; later records commit
+            fx.monitor(next);
+            fx.committed(next);
+            fx.clock(11_999);
+            assertThat(fx.outcomes()).isEmpty();
+            fx.clock(12_000);
+            Outcome o = fx.onlyOutcome();
+            assertThat(o.verdict()).isEqualTo(Verdict.ABORTED);
+            assertThat(o.wasStuck()).isTrue();
+            assertThat(o.decidedAtMs()).as("at the next re-check").isEqualTo(12_000L);
+
+            ViewEvent close = fx.close("t2", 12_500, SUCCESS);
+            fx.monitor(close);
+            fx.committed(close);
+            fx.clock(500_000);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void oneCommittedRecordKeepsANeverClosedTransactionFromAborted() throws Exception {
+        try (TrackerFixture fx = new TrackerFixture(TrackerFixture.settings())) {
+            ViewEvent open = fx.open("t1", 1_000, "payment"); // committed
+            ViewEvent step = fx.stepOpen("t1", 1_500, "authorize"); // in a Kafka transaction that aborts
+            ViewEvent next = fx.open("t2", 2_000, "payment");
+            fx.monitor(open, step, next);
+            fx.committed(open, next);
+            fx.clock(101_499);
+            assertThat(fx.outcomes()).extracting(Outcome::txnId).doesNotContain("t1");
+            fx.clock(101_500);
+            assertThat(fx.outcomes()).filteredOn(o -> o.txnId().equals("t1")).singleElement()
+                    .satisfies(o -> assertThat(o.state()).isEqualTo(Outcome.State.EXPIRED));
+            fx.clock(500_000);
+            fx.assertNothingLeft();
+        }
+    }
+
+    @Test
     void retentionShorterThanStuckTimeoutExpiresWithoutAlert() throws Exception {
         TrackerSettings s = TrackerFixture.settings().withStuckTimeoutByTypeMs(Map.of("batch", 1_000_000L));
         try (TrackerFixture fx = new TrackerFixture(s)) {

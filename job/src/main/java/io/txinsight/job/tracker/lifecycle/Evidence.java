@@ -11,6 +11,16 @@ public interface Evidence {
     boolean hasPassed(String topic, int partition, long offset);
 
     /**
+     * Whether every record of the current transaction at offsets {@code fromOffset} to {@code
+     * toOffset} of this partition is proven rolled back: none of them was or will be committed. By
+     * default, the committed view having passed {@code toOffset}: the current transaction's
+     * committed records would have come first, and the caller knows none did.
+     */
+    default boolean rolledBack(String topic, int partition, long fromOffset, long toOffset) {
+        return hasPassed(topic, partition, toOffset);
+    }
+
+    /**
      * The Kafka transaction known to hold the record at {@code offset} back from the committed
      * view (it pins the partition's last stable offset at or below it), or null if none is known.
      */

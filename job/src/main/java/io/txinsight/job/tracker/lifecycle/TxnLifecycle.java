@@ -38,6 +38,9 @@ import io.txinsight.job.records.ViewEvent;
  *
  *    OPEN, STUCK, TENTATIVELY_CLOSED, CLOSING -- no event for the retention time --> [EXPIRED]
  *
+ *    OPEN, STUCK -- every record seen only uncommitted, and Kafka proves them all --> [ABORTED]
+ *                   rolled back (looked at from the abort grace before the stuck deadline)
+ *
  *    [..] final: one outcome, then no keyed state and no timer. An event of a transaction closed
  *    recently and dated at or before its close is a Duplicate; one dated after it starts a new
  *    life of the same txn_id. After Aborted or Expired any event starts a new one.
@@ -46,7 +49,11 @@ import io.txinsight.job.records.ViewEvent;
  * <p>Closed waits for the monitor clock to pass the close time so that the open and the steps,
  * earlier in event time, have had their chance to arrive before the outcome is written. Aborted
  * needs evidence ({@link Evidence}): elapsed time alone cannot tell an aborted Kafka transaction
- * from a hanging one, so without it the transaction waits, at worst until it expires.
+ * from a hanging one, so without it the transaction waits, at worst until it expires. A
+ * transaction with no close is Aborted too when its every record was seen by the monitor view
+ * alone and Kafka proves them rolled back (a producer's Kafka transaction aborted before any of
+ * its business transaction's records were committed): no alert is raised for records that never
+ * were, and one raised first is carried as {@code was_stuck}.
  *
  * <p><b>Silences.</b> The stuck clock is the last sign of life: the latest event other than the
  * close (a close ends a transaction rather than showing it alive). A close that ends a silence
@@ -109,6 +116,9 @@ public final class TxnLifecycle {
             }
             d.about(s);
         }
+        // Before the duplicate test: a resent record (a retry in a new Kafka transaction) widens
+        // what a rollback proof must cover, as a resent close does.
+        trackUncommitted(s, e, view);
         Sighting sighting = apply(s, e, view, d);
         if (sighting == Sighting.DUPLICATE) {
             d.add(new Decision.Duplicate(view));
@@ -216,6 +226,39 @@ public final class TxnLifecycle {
         return Sighting.FIRST;
     }
 
+    /**
+     * Keeps where the records seen only by the monitor view lie, until a committed record shows
+     * that Kafka did not roll the transaction back whole (docs/design.md §4). What holds them back
+     * stays known for the outcome once found.
+     */
+    private void trackUncommitted(TxnState s, ViewEvent e, View view) {
+        if (view == View.COMMITTED) {
+            s.set(TxnState.COMMITTED_SEEN);
+            if (s.close != null && !s.closeSeen() && s.close.blockedBy == null) {
+                s.close = null;
+            }
+            return;
+        }
+        if (e.eventType == EventType.TRANSACTION_CLOSE || s.closeSeen()
+                || s.has(TxnState.COMMITTED_SEEN | TxnState.SPREAD)) {
+            return; // the close's own position is kept by applyClose
+        }
+        CloseSighting at = s.close;
+        if (at == null) {
+            at = new CloseSighting();
+            at.topic = names.share(e.topic);
+            at.partition = e.partition;
+            at.firstOffset = e.offset;
+            at.offset = e.offset;
+            s.close = at;
+        } else if (at.partition == e.partition && at.topic.equals(e.topic)) {
+            at.firstOffset = Math.min(at.firstOffset, e.offset);
+            at.offset = Math.max(at.offset, e.offset);
+        } else {
+            s.set(TxnState.SPREAD);
+        }
+    }
+
     private void rememberClosePosition(TxnState s, ViewEvent e) {
         s.close.topic = names.share(e.topic);
         s.close.partition = e.partition;
@@ -294,6 +337,22 @@ public final class TxnLifecycle {
         // is owed even if the close reached the tracker before the clock reached the deadline.
         boolean silentBeforeClose = !stage.isOpen() && s.has(TxnState.ALIVE)
                 && !s.has(TxnState.SILENCE_ALERTED) && stuckAt < s.close.ts;
+        boolean uncommitted = stage.isOpen() && s.onlyUncommitted();
+        long lookFrom = uncommitted ? rollbackLookFrom(s, stuckAt) : Long.MAX_VALUE;
+        if (now >= lookFrom) {
+            // Every record so far was seen uncommitted: Kafka may have rolled them all back (an
+            // aborted or hanging Kafka transaction). Asked ahead of the stuck deadline, so
+            // that the alert is not raised for records that never were, or names what holds them.
+            CloseSighting at = s.close;
+            if (evidence.rolledBack(at.topic, at.partition, at.firstOffset, at.offset)) {
+                end(s, new Decision.Abort(now), d);
+                return;
+            }
+            Blocker blocker = evidence.blockerOf(at.topic, at.partition, at.offset);
+            if (blocker != null) {
+                at.blockedBy = blocker;
+            }
+        }
         if (now >= stuckAt && (stage == Stage.OPEN || silentBeforeClose)) {
             // Decided before any final state below: a clock that jumps past both the stuck
             // deadline and the close (a catch-up) must still raise the alert, then close.
@@ -338,9 +397,12 @@ public final class TxnLifecycle {
             // the deadline that fired was. With it (so before the grace ends), the first check
             // decides, even if the clock has already passed it: a jumping clock must not skip it.
             next = Math.min(next, passed ? plus(s.close.ts, timings.abortGraceMs())
-                    : nextAbortCheck(s, Math.max(now, clock)));
+                    : nextCheck(plus(s.close.ts, timings.abortGraceMs()), Math.max(now, clock)));
         } else if (stage == Stage.OPEN) {
             next = Math.min(next, stuckAt);
+        }
+        if (uncommitted) {
+            next = Math.min(next, nextCheck(lookFrom, Math.max(now, clock)));
         }
         // Wake-ups only ever move earlier. A deadline that moved later (the usual case: every event
         // pushes the stuck deadline) keeps the earlier wake-up, which finds nothing due and re-arms:
@@ -366,9 +428,23 @@ public final class TxnLifecycle {
         d.end(decision);
     }
 
-    /** The first abort check is at close + grace; later ones on a grid of abortRecheckMs after it. */
-    private long nextAbortCheck(TxnState s, long now) {
-        long first = plus(s.close.ts, timings.abortGraceMs());
+    /**
+     * When Kafka is first asked whether a transaction seen only uncommitted was rolled back: the
+     * abort grace (at least one re-check, a round of the rollback probe) before its stuck deadline,
+     * so that the answer is in when the deadline comes; never before the grace after its latest
+     * record. Not earlier: a transaction that merely lasts is not woken for it, and the committed
+     * copies of its records have long arrived by then.
+     */
+    private long rollbackLookFrom(TxnState s, long stuckAt) {
+        long lead = Math.max(timings.abortGraceMs(), timings.abortRecheckMs());
+        return Math.max(plus(s.lastEventTs, timings.abortGraceMs()), stuckAt - lead);
+    }
+
+    /**
+     * The next check for evidence after {@code now}: at {@code first}, then on a grid of
+     * abortRecheckMs after it (an abort check is first at close + grace).
+     */
+    private long nextCheck(long first, long now) {
         if (now < first) {
             return first;
         }

@@ -40,7 +40,12 @@ public class TxnState {
     static final int OPEN_COMMITTED = 1 << 1;
     static final int CLOSE_MONITOR = 1 << 2;
     static final int CLOSE_COMMITTED = 1 << 3;
-    // 1 << 4 was STUCK: now derived (open and SILENCE_ALERTED), see stage().
+    /**
+     * A record of the transaction has been seen in the committed view, so Kafka did not roll all of
+     * it back. (Bit 4 once meant STUCK, now derived: restored from such a state it only delays a
+     * rolled-back verdict, never makes one.)
+     */
+    static final int COMMITTED_SEEN = 1 << 4;
     static final int WAS_STUCK = 1 << 5;
     static final int FAILED = 1 << 6;
     /** The committed view showed the close before the monitor view did: commit latency is 0. */
@@ -57,6 +62,11 @@ public class TxnState {
      * that close are copies of the old life, not part of this one (see {@link TxnLifecycle#onEvent}).
      */
     static final int REBORN = 1 << 10;
+    /**
+     * Its records seen only by the monitor view lie on more than one partition: {@link #close}
+     * holds one range, so no proof that they were all rolled back can be had.
+     */
+    static final int SPREAD = 1 << 11;
 
     // Per-step bits: which step events were seen in which view.
     static final int STEP_OPEN_MONITOR = 1;
@@ -87,7 +97,13 @@ public class TxnState {
     public int flags;
     /** Type and currency, shared; null while neither is known. */
     public TxnKind kind;
-    /** The close, once seen in either view; null before. */
+    /**
+     * The close, once seen in either view. Before it, and only while every record of the
+     * transaction was seen by the monitor view alone (the Kafka transactions carrying them are not
+     * committed, or not yet read committed), where those records lie: what a proof that Kafka rolled
+     * them all back must cover ({@link #onlyUncommitted}). Null otherwise: a transaction whose
+     * records are committed pays one reference until it closes.
+     */
     public CloseSighting close;
     /** Distinct step names, in the order first seen; shared, never written to. */
     public String[] steps;
@@ -148,6 +164,15 @@ public class TxnState {
     /** Whether the close has been seen, in either view. */
     public boolean closeSeen() {
         return has(CLOSE_MONITOR | CLOSE_COMMITTED);
+    }
+
+    /**
+     * Whether no close has been seen and every record seen so far came through the monitor view
+     * alone, from one partition, remembered in {@link #close}: the transaction Kafka may yet prove
+     * rolled back whole, with no close needed.
+     */
+    public boolean onlyUncommitted() {
+        return close != null && !closeSeen() && !has(COMMITTED_SEEN | SPREAD);
     }
 
     /** Whether a previous life of its id closed recently (so its events need telling apart). */

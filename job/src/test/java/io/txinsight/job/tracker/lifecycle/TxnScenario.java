@@ -30,7 +30,10 @@ final class TxnScenario {
         COMMITTED,
         /** The close (and perhaps more) in Kafka transactions that abort: Aborted. */
         ABORTED,
-        /** Never closes: stuck, then Expired. */
+        /**
+         * Never closes: stuck, then Expired; or Aborted, when none of its records was committed
+         * ({@link #rolledBackWhole}) and the committed view passes them.
+         */
         NEVER_CLOSED
     }
 
@@ -54,6 +57,8 @@ final class TxnScenario {
     /** Event times of the events other than the close, one per logical event. */
     final List<Long> lifeTimes = new ArrayList<>();
     final long closeTs;
+    /** Never closed and no record committed: every record was rolled back by Kafka. */
+    final boolean rolledBackWhole;
     final List<Step> script = new ArrayList<>();
 
     /** How the monitor clock moves relative to the monitor view's deliveries. */
@@ -130,6 +135,7 @@ final class TxnScenario {
                 }
             }
         }
+        rolledBackWhole = kind == Kind.NEVER_CLOSED && !committed.contains(true);
         long evidenceOffset = written.size(); // a later committed record of another transaction
         interleave(r, monitor, committedView, evidenceOffset, clockMode, committedLags);
         script.add(Step.tick(Long.MAX_VALUE));
@@ -255,7 +261,23 @@ final class TxnScenario {
                 owed.add(times.get(i) + STUCK_TIMEOUT);
             }
         }
+        if (rolledBackWhole && provenBeforeLastDeadline(times.get(times.size() - 2) + STUCK_TIMEOUT)) {
+            owed.remove(owed.size() - 1); // Aborted before its last silence was due: records that never were
+        }
         return owed;
+    }
+
+    /** Whether the committed view passes the records before the clock reaches {@code deadline}. */
+    private boolean provenBeforeLastDeadline(long deadline) {
+        for (Step s : script) {
+            if (s.passed() >= 0) {
+                return true;
+            }
+            if (s.record() == null && s.clock() >= deadline) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override
