@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *
  * <p>The verdict follows from the records alone: a close committed in some Kafka transaction
  * means closed (with the close's status); closes only in aborted or hanging transactions mean
- * aborted; no close means stuck. Late closes count as outliers too, since their duration is far
+ * aborted; no close means stuck, unless none of its records was committed: Kafka rolled it back
+ * whole, which the job proves, so aborted. Late closes count as outliers too, since their duration is far
  * above the median and the job cannot tell them apart from a slow step; an outlier whose close
  * aborted is not one, as the job never sees a committed duration for it.
  *
@@ -45,14 +46,17 @@ final class TruthCollector {
         for (PlannedTransaction t : planned) {
             Verdict verdict;
             if (!t.hasClose()) {
-                verdict = Verdict.STUCK;
+                verdict = t.rolledBackWhole() ? Verdict.ABORTED : Verdict.STUCK;
             } else if (t.closeCommitted()) {
                 verdict = t.status() == CloseStatus.FAILED ? Verdict.CLOSED_FAILED : Verdict.CLOSED_SUCCESS;
             } else {
                 verdict = Verdict.ABORTED;
             }
             boolean isClosed = verdict == Verdict.CLOSED_SUCCESS || verdict == Verdict.CLOSED_FAILED;
-            boolean stuckAlert = t.trouble() == Trouble.STUCK || t.trouble() == Trouble.LATE_CLOSE;
+            // Records rolled back at once are proven so before their stuck deadline: no alert. Held
+            // in a hanging Kafka transaction, they may be silent long enough for one first.
+            boolean stuckAlert = (t.trouble() == Trouble.STUCK || t.trouble() == Trouble.LATE_CLOSE)
+                    && (!t.rolledBackWhole() || t.anyRecordHung());
             boolean outlier = isClosed && (t.trouble() == Trouble.OUTLIER || t.trouble() == Trouble.LATE_CLOSE);
             Long closedAt = t.hasClose() ? start + t.closeAt() : null;
             Long duration = t.hasClose() ? t.closeAt() - t.openAt : null;

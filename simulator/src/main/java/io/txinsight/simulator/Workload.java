@@ -136,6 +136,7 @@ public final class Workload {
                 KafkaTxn txn = timeline.assign(r.at, r.txn.producer);
                 sink.accept(new ScenarioRecord(r.at, topic, key.of(r.event, r.txn.account), r.event, null, txn));
                 events++;
+                r.txn.recordWritten(txn.fate());
                 if (r.event.eventType() == EventType.TRANSACTION_CLOSE) {
                     r.txn.closeWritten(txn.fate());
                 }

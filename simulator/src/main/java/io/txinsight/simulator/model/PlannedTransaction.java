@@ -31,6 +31,10 @@ public final class PlannedTransaction {
     int duplicates;
 
     private boolean closeCommitted;
+    /** Whether any of its records sits in a committed Kafka transaction. */
+    private boolean anyRecordCommitted;
+    /** Whether any of its records sits in a Kafka transaction left hanging. */
+    private boolean anyRecordHung;
 
     PlannedTransaction(long index, String txnId, String txnType, long openAt, int producer, String account,
             long burst) {
@@ -41,6 +45,25 @@ public final class PlannedTransaction {
         this.producer = producer;
         this.account = account;
         this.burst = burst;
+    }
+
+    /** Records the fate of the Kafka transaction that carried one of its records (any kind, any copy). */
+    public void recordWritten(TxnFate fate) {
+        anyRecordCommitted |= fate == TxnFate.COMMIT;
+        anyRecordHung |= fate == TxnFate.HANG;
+    }
+
+    /**
+     * True when none of its records sits in a committed Kafka transaction: Kafka rolled it back
+     * whole, and a read_committed reader never sees it.
+     */
+    public boolean rolledBackWhole() {
+        return !anyRecordCommitted;
+    }
+
+    /** True when one of its records sat in a Kafka transaction left hanging (held open for long). */
+    public boolean anyRecordHung() {
+        return anyRecordHung;
     }
 
     /** Records the fate of the Kafka transaction that carried one copy of the close. */
