@@ -32,6 +32,12 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
  * currency, merchant, category; the standard types in turn, 10,000 accounts), decoded as the job
  * decodes them, so the figure includes whatever of them the state keeps.
  *
+ * <p>Each record is seen in both views by default, as in a running job: the producers' Kafka
+ * transactions commit, and the committed view follows the monitor view by a moment. With {@code
+ * monitor} as the third argument every record is seen by the monitor view only, as while a hanging
+ * Kafka transaction pins the partitions: the tracker then also keeps where each transaction's
+ * records lie, for the proof that Kafka rolled them back (docs/design.md §4).
+ *
  * <p>Run through {@code bench/tracker-state-size.sh}; not a unit test.
  */
 public final class TrackerStateSizeBench {
@@ -44,13 +50,20 @@ public final class TrackerStateSizeBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println("usage: TrackerStateSizeBench [transactions (default 1000000)] [txn_id length (default 36)]");
+            System.out.println("usage: TrackerStateSizeBench [transactions (default 1000000)] [txn_id length (default 36)]"
+                    + " [both|monitor (default both)]");
             System.out.println("Puts that many open transactions (open + 2 steps each) into the TransactionTracker");
             System.out.println("on the heap state backend and prints the retained heap bytes per open transaction.");
+            System.out.println("both: every record seen in both views (committed); monitor: in the monitor view only.");
             return;
         }
         int n = args.length > 0 ? parsePositive(args[0], "transactions") : 1_000_000;
         int idLength = args.length > 1 ? parsePositive(args[1], "txn_id length") : 36;
+        String views = args.length > 2 ? args[2] : "both";
+        if (!views.equals("both") && !views.equals("monitor")) {
+            throw new IllegalArgumentException("views must be both or monitor, not " + views);
+        }
+        boolean committed = views.equals("both");
         int shortest = 2 + Integer.toString(n).length(); // "t-" and the digits of the largest index
         if (idLength < shortest) {
             throw new IllegalArgumentException("txn_id length " + idLength + " is too short for " + n
@@ -92,7 +105,14 @@ public final class TrackerStateSizeBench {
             feed(harness, EventType.STEP_OPEN, id, ts + 10, "authorize", View.MONITOR);
             feed(harness, EventType.STEP_DONE, id, ts + 20, "authorize", View.MONITOR);
             feed(harness, EventType.STEP_OPEN, id, ts + 30, "capture", View.MONITOR);
+            if (committed) {
+                feed(harness, EventType.TRANSACTION_OPEN, id, ts, null, View.COMMITTED);
+                feed(harness, EventType.STEP_OPEN, id, ts + 10, "authorize", View.COMMITTED);
+                feed(harness, EventType.STEP_DONE, id, ts + 20, "authorize", View.COMMITTED);
+                feed(harness, EventType.STEP_OPEN, id, ts + 30, "capture", View.COMMITTED);
+            }
         }
+        long fed = (committed ? 8L : 4L) * n;
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, long[]> after = histogram();
 
@@ -117,8 +137,11 @@ public final class TrackerStateSizeBench {
         deltas.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
 
         System.out.printf("open transactions   %,d (open with the simulator's attributes + 2 steps each, txn_id %d chars), %,d timers%n", n, idLength, timers);
+        System.out.printf("views               %s%n", committed
+                ? "both (every record committed, as in a running job)"
+                : "monitor only (nothing committed: as while a hanging Kafka transaction pins the partitions)");
         System.out.printf("fed                 %,d events in %.1f s (%,.0f events/s, harness, 1 thread)%n",
-                4L * n, seconds, 4L * n / seconds);
+                fed, seconds, fed / seconds);
         System.out.printf("%nretained heap by class (live objects, after - before):%n");
         System.out.printf("  %-72s %12s %10s%n", "class", "bytes", "per txn");
         for (int i = 0; i < Math.min(TOP_CLASSES, deltas.size()); i++) {
