@@ -63,7 +63,7 @@ COUNTERS = {
     "velocity_opens": set(), "velocity_bursts": set(), "velocity_late": set(), "velocity_duplicates": set(),
     "kafka_collector_polls": set(), "kafka_collector_failures": {"reason"},
 }
-GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "oldest_open_age_ms", "committed_view_lag_ms"]
+GAUGES = ["open_now", "tentatively_closed_now", "stuck_now", "held_back_now", "oldest_open_age_ms", "committed_view_lag_ms"]
 # Gauges with labels of their own.
 LABELLED_GAUGES = {"active_accounts": {"window"}, "input_fetch_age_ms": {"view"}, "input_reachable": {"view"},
                    "kafka_open_transactions": {"topic"}, "kafka_long_open_transactions": {"topic"},

@@ -291,6 +291,7 @@ class FlinkJob:
             self._gauge(s, "open_now", 40 + rng.randint(-5, 5) + (self.settings["stuck"] if s == 0 else 0))
             self._gauge(s, "tentatively_closed_now", 3 + rng.randint(0, 3))
             self._gauge(s, "stuck_now", self.settings["stuck"] if s == 0 else 0)
+            self._gauge(s, "held_back_now", 0)
             self._gauge(s, "oldest_open_age_ms", 2500 + rng.randint(0, 1500))
             lag = self.settings["lag_ms"] if s == 1 and self.settings["lag_ms"] else 200 + rng.randint(0, 700)
             self._gauge(s, "committed_view_lag_ms", lag)

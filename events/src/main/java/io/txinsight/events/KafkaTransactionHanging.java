@@ -66,6 +66,12 @@ public record KafkaTransactionHanging(
         abortCommands = abortCommands == null ? List.of() : List.copyOf(abortCommands);
     }
 
+    /** This record with how many business transactions it blocks and a sample of their ids. */
+    public KafkaTransactionHanging withBlocked(int count, List<String> sample) {
+        return new KafkaTransactionHanging(alert, transactionalId, producerId, producerEpoch, partitions, ageMs,
+                lastWriteMs, recordsHeldBack, count, sample, abortCommands, detectedAtMs);
+    }
+
     /** The record key on the alerts topic. */
     public String key() {
         return String.valueOf(producerId);

@@ -6,6 +6,7 @@ import io.txinsight.events.KafkaAccessCheck;
 import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.VelocityAlert;
+import io.txinsight.job.collector.BlockedTransactions;
 import io.txinsight.job.collector.KafkaTransactionsWatcher;
 import io.txinsight.job.metrics.FlinkTrackerMetrics;
 import io.txinsight.job.records.DecodedRecord;
@@ -42,7 +43,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  *  monitor events ─► opens with an account ─► active accounts (one subtask, sketches; gauges only)
  *
- *  poll ticks ─► Kafka transactions at the broker ─► hanging Kafka transaction alerts sink (alerts topic)
+ *  poll ticks ─► Kafka transactions at the broker ─► + what each blocks ─► hanging Kafka transaction alerts sink
+ *                                       (held back, from the tracker) ─┘  (by producer id)     (alerts topic)
  *  (one subtask, Admin API: offsets, lags, open and hanging transactions; gauges)
  * </pre>
  *
@@ -190,7 +192,7 @@ public class TxInsightJob {
                 .uid(DEAD_LETTER_SINK_UID)
                 .name("Dead letters");
         if (kafkaTransactions != null) {
-            kafkaTransactions.watch(env)
+            BlockedTransactions.count(kafkaTransactions.watch(env), tracked.getSideOutput(TransactionTracker.HELD_BACK))
                     .sinkTo(hangingAlerts)
                     .uid(HANGING_SINK_UID)
                     .name("Hanging Kafka transaction alerts")

@@ -47,6 +47,7 @@ public final class FlinkTrackerMetrics implements TrackerMetrics {
         root.gauge(OPEN_NOW, (Gauge<Long>) counts::openNow);
         root.gauge(TENTATIVELY_CLOSED_NOW, (Gauge<Long>) counts::tentativelyClosedNow);
         root.gauge(STUCK_NOW, (Gauge<Long>) counts::stuckNow);
+        root.gauge(HELD_BACK_NOW, (Gauge<Long>) counts::heldBackNow);
         root.gauge(OLDEST_OPEN_AGE_MS, (Gauge<Long>) counts::oldestOpenAgeMs);
         root.gauge(COMMITTED_VIEW_LAG_MS, (Gauge<Long>) counts::committedViewLagMs);
     }

@@ -84,6 +84,8 @@ public final class MetricNames {
     public static final String OPEN_NOW = "open_now";
     public static final String TENTATIVELY_CLOSED_NOW = "tentatively_closed_now";
     public static final String STUCK_NOW = "stuck_now";
+    /** Business transactions held back right now by a Kafka transaction the job has named. */
+    public static final String HELD_BACK_NOW = "held_back_now";
     public static final String OLDEST_OPEN_AGE_MS = "oldest_open_age_ms";
     public static final String COMMITTED_VIEW_LAG_MS = "committed_view_lag_ms";
 

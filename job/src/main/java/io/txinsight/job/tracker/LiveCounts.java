@@ -8,6 +8,12 @@ public interface LiveCounts {
 
     long stuckNow();
 
+    /**
+     * Transactions held back right now by a Kafka transaction the job has named (their close, or
+     * their records seen only uncommitted, waiting behind it past the abort grace).
+     */
+    long heldBackNow();
+
     /** Monitor-view clock minus the open time of the oldest open transaction, ms; 0 when none. */
     long oldestOpenAgeMs();
 

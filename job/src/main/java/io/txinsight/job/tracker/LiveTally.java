@@ -1,12 +1,13 @@
 package io.txinsight.job.tracker;
 
+import io.txinsight.job.tracker.lifecycle.Stage;
 import io.txinsight.job.tracker.lifecycle.TxnState;
 import java.util.TreeMap;
 
 /**
  * The live counts of one tracker subtask, kept up to date on every transition so that gauges cost
- * nothing to read: how many transactions are open, tentatively closed and stuck, and how old the
- * oldest open one is.
+ * nothing to read: how many transactions are open, tentatively closed, stuck and held back by a
+ * Kafka transaction, and how old the oldest open one is.
  *
  * <p>The oldest open age needs the minimum open time over all open transactions. Rather than one
  * entry per transaction, open times are counted per second of event time (a few thousand entries
@@ -24,6 +25,8 @@ final class LiveTally implements LiveCounts {
     private static final long CLOSING = 3;
     private static final long PHASE_MASK = 3;
     private static final long STUCK_BIT = 4;
+    private static final long HELD_BIT = 8;
+    private static final int FLAG_BITS = 4;
     private static final long NO_OPEN = Long.MAX_VALUE;
 
     private final CommittedView committedView;
@@ -31,6 +34,7 @@ final class LiveTally implements LiveCounts {
     private volatile long openNow;
     private volatile long tentativeNow;
     private volatile long stuckNow;
+    private volatile long heldNow;
     private volatile long oldestOpenSecond = NO_OPEN;
     private volatile long clock = Long.MIN_VALUE;
 
@@ -56,7 +60,16 @@ final class LiveTally implements LiveCounts {
             default:
                 stage = CLOSING;
         }
-        return (Math.floorDiv(s.startTs, 1000L) << 3) | stuck | stage;
+        return (Math.floorDiv(s.startTs, 1000L) << FLAG_BITS) | (heldBack(s) ? HELD_BIT : 0) | stuck | stage;
+    }
+
+    /**
+     * Whether a Kafka transaction is known to hold it back right now: its close awaits the
+     * committed view, or its records were seen only uncommitted, and a holder was found.
+     */
+    private static boolean heldBack(TxnState s) {
+        return s.close != null && s.close.blockedBy != null
+                && (s.stage() == Stage.TENTATIVELY_CLOSED || s.stage().isOpen() && s.onlyUncommitted());
     }
 
     /** A transaction changed from {@code before} to {@code after} (either may be {@link #GONE}). */
@@ -80,12 +93,15 @@ final class LiveTally implements LiveCounts {
 
     private void count(long code, int delta) {
         long phase = code & PHASE_MASK;
+        if ((code & HELD_BIT) != 0) {
+            heldNow += delta;
+        }
         if (phase == OPEN) {
             openNow += delta;
             if ((code & STUCK_BIT) != 0) {
                 stuckNow += delta;
             }
-            long second = code >> 3;
+            long second = code >> FLAG_BITS;
             long[] n = openBySecond.computeIfAbsent(second, k -> new long[1]);
             n[0] += delta;
             if (n[0] <= 0) {
@@ -109,6 +125,11 @@ final class LiveTally implements LiveCounts {
     @Override
     public long stuckNow() {
         return stuckNow;
+    }
+
+    @Override
+    public long heldBackNow() {
+        return heldNow;
     }
 
     @Override

@@ -47,6 +47,11 @@ final class TrackerOutputs {
             metrics.stepDuration(type, step.step(), step.ms());
         } else if (d instanceof Decision.GapBeforeStep gap) {
             metrics.interStepGap(type, gap.ms());
+        } else if (d instanceof Decision.HeldBy held) {
+            if (held.previous() != null) {
+                ctx.output(TransactionTracker.HELD_BACK, new HeldBack(held.previous().producerId, txnId, false));
+            }
+            ctx.output(TransactionTracker.HELD_BACK, new HeldBack(held.holder().producerId, txnId, true));
         } else if (d instanceof Decision.Recovered) {
             metrics.recovered(type);
         } else if (d instanceof Decision.RaiseStuck stuck) {
@@ -60,6 +65,9 @@ final class TrackerOutputs {
         } else if (d instanceof Decision.Expire expire) {
             out.collect(outcome(s, txnId, Outcome.State.EXPIRED, null, false, expire.at()));
             metrics.expired(type);
+        }
+        if (d instanceof Decision.Final && s.close != null && s.close.blockedBy != null) {
+            ctx.output(TransactionTracker.HELD_BACK, new HeldBack(s.close.blockedBy.producerId, txnId, false));
         }
         // WakeAt and CancelWake are the timer service's: see TransactionTracker.
     }

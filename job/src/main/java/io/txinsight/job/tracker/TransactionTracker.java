@@ -67,6 +67,9 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
     /** Stuck alerts, one per stuck episode of a transaction. */
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
 
+    /** Business transactions found held back by a Kafka transaction, and released again. */
+    public static final OutputTag<HeldBack> HELD_BACK = new OutputTag<>("held-back", TypeInformation.of(HeldBack.class));
+
     private final TrackerSettings settings;
     private final TrackerMetrics.Factory metricsFactory;
     /** Where the rollback probe asks Kafka; null for none (the committed view's evidence only). */

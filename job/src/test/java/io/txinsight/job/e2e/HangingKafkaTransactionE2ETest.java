@@ -10,6 +10,7 @@ import io.txinsight.job.TxInsightJob;
 import io.txinsight.job.collector.GhostTransaction;
 import io.txinsight.job.sources.StartingOffsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,8 +51,11 @@ class HangingKafkaTransactionE2ETest {
                 .withTransactionalIdPrefix("e2e-ghost")
                 // The rule's max timeout, not the broker's: the job's own writers keep their 10 min
                 // transactions. The ghost hangs whatever the timeout: no coordinator knows it.
+                // Long enough for the tracker to name the ghost as what holds the closes behind it
+                // (past the 1 s grace) before the collector reports it hanging.
                 .withKafkaTransactions(JobConfig.DEFAULTS.kafkaTransactions()
-                        .withIntervalMs(500).withMaxTransactionTimeoutMs(2_000));
+                        .withIntervalMs(500).withMaxTransactionTimeoutMs(15_000))
+                .withTracker(JobConfig.DEFAULTS.tracker().withAbortGraceMs(1_000));
         String[] hostPort = kafka.bootstrapServers().split(":");
         long start = GhostTransaction.leave(hostPort[0], Integer.parseInt(hostPort[1]), topic, 1, GHOST_PRODUCER_ID,
                 new String(TestEvents.record(topic, TestEvents.open("in-ghost-1", System.currentTimeMillis(), "payment")).value(),
@@ -60,6 +64,13 @@ class HangingKafkaTransactionE2ETest {
         try (KafkaProducer<byte[], byte[]> producer = TestEvents.producer(kafka.bootstrapServers(), "ghost-e2e");
                 JobOutputs outputs = new JobOutputs(kafka.bootstrapServers(), "ghost-outcomes", "ghost-alerts")) {
             long t = System.currentTimeMillis();
+            // Committed behind the ghost on partition 1: it blocks them.
+            producer.beginTransaction();
+            for (String id : List.of("behind-ghost-1", "behind-ghost-2")) {
+                producer.send(TestEvents.record(topic, 1, TestEvents.open(id, t, "payment")));
+                producer.send(TestEvents.record(topic, 1, TestEvents.close(id, t + 5, CloseStatus.SUCCESS)));
+            }
+            producer.commitTransaction();
             producer.beginTransaction();
             producer.send(TestEvents.record(topic, 0, TestEvents.open("on-free-partition", t, "payment")));
             producer.send(TestEvents.record(topic, 0, TestEvents.close("on-free-partition", t + 5, CloseStatus.SUCCESS)));
@@ -75,7 +86,9 @@ class HangingKafkaTransactionE2ETest {
             assertThat(hanging.partitions()).containsExactly(new KafkaTransactionHanging.HeldPartition(topic, 1, start));
             assertThat(hanging.abortCommands()).containsExactly("kafka-transactions.sh --bootstrap-server "
                     + kafka.bootstrapServers() + " abort --topic " + topic + " --partition 1 --start-offset " + start);
-            assertThat(hanging.ageMs()).isGreaterThan(2_000);
+            assertThat(hanging.ageMs()).isGreaterThan(15_000);
+            assertThat(hanging.blockedTxnCount()).as("the business transactions it blocks").isEqualTo(2);
+            assertThat(hanging.blockedTxnIds()).containsExactlyInAnyOrder("behind-ghost-1", "behind-ghost-2");
 
             // Polled twice a second, written once: no second record within ten more polls.
             assertThat(outputs.pollUntil(() -> outputs.hanging().size() > 1, Duration.ofSeconds(5)))

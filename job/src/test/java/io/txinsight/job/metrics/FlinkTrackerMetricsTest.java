@@ -125,6 +125,7 @@ class FlinkTrackerMetricsTest {
         assertThat(operator.gaugeValue("txinsights_open_now")).isEqualTo(5L);
         assertThat(operator.gaugeValue("txinsights_tentatively_closed_now")).isEqualTo(4L);
         assertThat(operator.gaugeValue("txinsights_stuck_now")).isEqualTo(3L);
+        assertThat(operator.gaugeValue("txinsights_held_back_now")).isEqualTo(6L);
         assertThat(operator.gaugeValue("txinsights_oldest_open_age_ms")).isEqualTo(2_000L);
         assertThat(operator.gaugeValue("txinsights_committed_view_lag_ms")).isEqualTo(1_000L);
     }
@@ -133,6 +134,7 @@ class FlinkTrackerMetricsTest {
         @Override public long openNow() { return 5; }
         @Override public long tentativelyClosedNow() { return 4; }
         @Override public long stuckNow() { return 3; }
+        @Override public long heldBackNow() { return 6; }
         @Override public long oldestOpenAgeMs() { return 2_000; }
         @Override public long committedViewLagMs() { return 1_000; }
     }

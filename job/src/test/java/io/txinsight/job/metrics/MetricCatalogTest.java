@@ -41,7 +41,7 @@ public class MetricCatalogTest {
             "txinsights_stuck", "txinsights_recovered", "txinsights_expired", "txinsights_outliers",
             "txinsights_events", "txinsights_malformed", "txinsights_late", "txinsights_duplicates",
             "txinsights_dead_lettered", "txinsights_open_attribute_problems", "txinsights_input_fetch_age_ms", "txinsights_input_reachable", "txinsights_open_now", "txinsights_tentatively_closed_now",
-            "txinsights_stuck_now", "txinsights_oldest_open_age_ms", "txinsights_committed_view_lag_ms",
+            "txinsights_stuck_now", "txinsights_held_back_now", "txinsights_oldest_open_age_ms", "txinsights_committed_view_lag_ms",
             "txinsights_duration_ms_bucket", "txinsights_duration_ms_count", "txinsights_duration_ms_sum",
             "txinsights_tentative_duration_ms_bucket", "txinsights_tentative_duration_ms_count",
             "txinsights_tentative_duration_ms_sum", "txinsights_commit_latency_ms_bucket",
@@ -81,6 +81,7 @@ public class MetricCatalogTest {
             @Override public long openNow() { return 0; }
             @Override public long tentativelyClosedNow() { return 0; }
             @Override public long stuckNow() { return 0; }
+            @Override public long heldBackNow() { return 0; }
             @Override public long oldestOpenAgeMs() { return 0; }
             @Override public long committedViewLagMs() { return 0; }
         });

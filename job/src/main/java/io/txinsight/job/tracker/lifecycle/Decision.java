@@ -34,6 +34,12 @@ public sealed interface Decision {
     /** Silent past the stuck timeout: one alert per silence, raised as of monitor time {@code at}. */
     record RaiseStuck(long at, long stuckTimeoutMs) implements Decision {}
 
+    /**
+     * A Kafka transaction was found holding the transaction back (its close, or its records seen
+     * only uncommitted): {@code holder}, in place of {@code previous} (null if none was known).
+     */
+    record HeldBy(Blocker previous, Blocker holder) implements Decision {}
+
     /** A stuck transaction showed life again. */
     record Recovered() implements Decision {}
 

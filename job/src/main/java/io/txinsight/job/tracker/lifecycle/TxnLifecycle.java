@@ -348,10 +348,7 @@ public final class TxnLifecycle {
                 end(s, new Decision.Abort(now), d);
                 return;
             }
-            Blocker blocker = evidence.blockerOf(at.topic, at.partition, at.offset);
-            if (blocker != null) {
-                at.blockedBy = blocker;
-            }
+            heldBy(at, evidence.blockerOf(at.topic, at.partition, at.offset), d);
         }
         if (now >= stuckAt && (stage == Stage.OPEN || silentBeforeClose)) {
             // Decided before any final state below: a clock that jumps past both the stuck
@@ -369,10 +366,7 @@ public final class TxnLifecycle {
                 && evidence.hasPassed(s.close.topic, s.close.partition, s.close.offset);
         if (stage == Stage.TENTATIVELY_CLOSED && !passed && now >= plus(s.close.ts, timings.abortGraceMs())) {
             // Held back past the grace: remember who holds it, for the outcome to name.
-            Blocker blocker = evidence.blockerOf(s.close.topic, s.close.partition, s.close.offset);
-            if (blocker != null) {
-                s.close.blockedBy = blocker;
-            }
+            heldBy(s.close, evidence.blockerOf(s.close.topic, s.close.partition, s.close.offset), d);
         }
         if (passed && now >= plus(s.close.ts, timings.abortGraceMs())) {
             end(s, new Decision.Abort(now), d);
@@ -410,6 +404,18 @@ public final class TxnLifecycle {
         if (s.timerTs == TxnState.NO_TIMER || next < s.timerTs) {
             d.add(new Decision.WakeAt(next, s.timerTs));
             s.timerTs = next;
+        }
+    }
+
+    /** Remembers what holds the transaction back, for its alert and outcome; says so when it is new. */
+    private static void heldBy(CloseSighting at, Blocker holder, Decisions d) {
+        if (holder == null) {
+            return;
+        }
+        Blocker previous = at.blockedBy;
+        at.blockedBy = holder;
+        if (previous == null || previous.producerId != holder.producerId) {
+            d.add(new Decision.HeldBy(previous, holder));
         }
     }
 
