@@ -3,6 +3,7 @@ package io.txinsight.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.job.records.ViewEventSerializer;
+import io.txinsight.job.tracker.TransactionTracker;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,7 +27,7 @@ class JobTypesTest {
         StreamGraph graph = env.getStreamGraph();
 
         StreamNode tracker = graph.getStreamNodes().stream()
-                .filter(n -> n.getTypeSerializersIn().length == 2)
+                .filter(n -> n.getOperatorName().contains(TransactionTracker.NAME))
                 .findFirst()
                 .orElseThrow();
         assertThat(tracker.getTypeSerializersIn()).allMatch(s -> s instanceof ViewEventSerializer);
