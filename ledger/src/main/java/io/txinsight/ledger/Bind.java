@@ -1,5 +1,6 @@
 package io.txinsight.ledger;
 
+import io.txinsight.events.BlockingKafkaTransaction;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -25,6 +26,22 @@ final class Bind {
             ps.setNull(i, Types.BIGINT);
         } else {
             ps.setLong(i, value);
+        }
+    }
+
+    /**
+     * The Kafka transaction that held a business transaction back, in three columns from {@code i}:
+     * its transactional id, producer id and partitions; all null for none.
+     */
+    static void blocker(PreparedStatement ps, int i, BlockingKafkaTransaction blocker) throws SQLException {
+        if (blocker == null) {
+            ps.setNull(i, Types.VARCHAR);
+            ps.setNull(i + 1, Types.BIGINT);
+            ps.setNull(i + 2, Types.ARRAY);
+        } else {
+            ps.setString(i, blocker.transactionalId());
+            ps.setLong(i + 1, blocker.producerId());
+            ps.setArray(i + 2, ps.getConnection().createArrayOf("text", blocker.partitions().toArray()));
         }
     }
 }

@@ -1,10 +1,8 @@
 package io.txinsight.ledger;
 
-import io.txinsight.events.BlockingKafkaTransaction;
 import io.txinsight.events.Outcome;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.Locale;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 
@@ -61,16 +59,7 @@ final class OutcomeUpsert implements JdbcStatementBuilder<Outcome> {
         ps.setBoolean(11, o.wasStuck());
         ps.setString(12, o.lastStep());
         ps.setInt(13, o.steps());
-        BlockingKafkaTransaction blocker = o.blockedBy();
-        if (blocker == null) {
-            ps.setNull(14, Types.VARCHAR);
-            ps.setNull(15, Types.BIGINT);
-            ps.setNull(16, Types.ARRAY);
-        } else {
-            ps.setString(14, blocker.transactionalId());
-            ps.setLong(15, blocker.producerId());
-            ps.setArray(16, ps.getConnection().createArrayOf("text", blocker.partitions().toArray()));
-        }
+        Bind.blocker(ps, 14, o.blockedBy());
         Bind.time(ps, 17, o.decidedAtMs());
     }
 }

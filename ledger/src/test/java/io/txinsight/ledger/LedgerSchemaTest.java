@@ -31,7 +31,7 @@ class LedgerSchemaTest {
     void migratesAnEmptyDatabaseOnceAndARerunIsANoOp() throws SQLException {
         assertThat(tables()).doesNotContain("transactions", "alerts");
 
-        assertThat(LedgerSchema.migrate(postgres.connection())).as("V1 and V2").isEqualTo(2);
+        assertThat(LedgerSchema.migrate(postgres.connection())).as("V1, V2 and V3").isEqualTo(3);
         assertThat(tables()).contains("transactions", "alerts", "flyway_schema_history");
 
         assertThat(LedgerSchema.migrate(postgres.connection())).isZero();

@@ -60,7 +60,8 @@ class LedgerSinksTest {
         outcomes.add(new Outcome("ORPHAN-1", null, Outcome.State.EXPIRED, null, null, null, null,
                 null, false, null, 0, false, T0 + 9_000));
         List<Alert> alerts = List.of(new Alert(Alert.STUCK, "PAY-0", "payment", T0 + 5_000, T0 + 5_100,
-                60_100, 60_000, "validate", 60_000, T0 + 65_100));
+                60_100, 60_000, "validate", 60_000, T0 + 65_100,
+                new BlockingKafkaTransaction(null, 4712, List.of("txn-events-1"))));
 
         // The opens' halves of the rows, written by their own sink in the same job: in no order
         // relative to the outcomes. One open has no outcome yet (in flight).
@@ -99,6 +100,9 @@ class LedgerSinksTest {
                 + " AND result = 'success' AND duration_ms = 250 AND opened_at = to_timestamp(" + (T0 + 7) + " / 1000.0)"))
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM alerts")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alerts WHERE blocking_transactional_id IS NULL"
+                + " AND blocking_producer_id = 4712 AND blocking_partitions = ARRAY['txn-events-1']"))
+                .as("what held the stuck transaction's records (a hanging one: no transactional id)").isEqualTo(1);
     }
 
     /**
