@@ -178,7 +178,7 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
 
     private static void printHeldBack(HeldBackTransactions.Holder h, PrintStream out) {
         out.printf("             held back now: %s%s%n",
-                h.heldNow() == 0 ? "none known (no stuck alert names it without an outcome since)"
+                h.heldNow() == 0 ? "none known (no stuck alert naming it awaits an outcome)"
                         : (h.overflowed() ? "up to " : "") + String.format("%,d", h.heldNow())
                                 + " business transaction(s), stuck with no outcome yet",
                 sample(h.heldNowSample(), h.heldNow()));
