@@ -221,7 +221,8 @@ final class HeldBackTransactions {
         return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     }
 
-    private void alertRecord(ConsumerRecord<byte[], byte[]> record) {
+    /** One record of the alerts topic (package-private for tests). */
+    void alertRecord(ConsumerRecord<byte[], byte[]> record) {
         Object read = VelocityAlert.readAlertsTopicRecord(record.value());
         if (read instanceof KafkaTransactionHanging h) {
             Holder holder = named(h.producerId(), h.transactionalId());
@@ -246,7 +247,8 @@ final class HeldBackTransactions {
         }
     }
 
-    private void outcomeRecord(ConsumerRecord<byte[], byte[]> record) {
+    /** One record of the outcomes topic (package-private for tests). */
+    void outcomeRecord(ConsumerRecord<byte[], byte[]> record) {
         Outcome o = RecordJson.fromBytes(record.value(), Outcome.class);
         if (o.txnId() == null) {
             throw new IllegalArgumentException("no txn_id");
