@@ -157,7 +157,7 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
             for (OpenKafkaTransaction t : transaction) {
                 out.printf("  %-10s %s from offset %,d, open %s; producer %d epoch %d, transactional id %s%s%n",
                         t.kind().name().toLowerCase().replace('_', ' '), t.partitionName(), t.startOffset(),
-                        Durations.format(t.ageMs(s.takenAtMs()) / 1000 * 1000), t.producerId(), t.producerEpoch(),
+                        age(t.ageMs(s.takenAtMs())), t.producerId(), t.producerEpoch(),
                         t.transactionalId() == null ? "unknown to the coordinator" : t.transactionalId(),
                         t.coordinatorState() == null ? "" : " (" + t.coordinatorState() + ", lists "
                                 + String.join(", ", t.coordinatorPartitions()) + ")");
@@ -192,6 +192,11 @@ public final class KafkaTransactionsCommand implements Callable<Integer> {
                     hanging.blockedTxnCount() == null ? "" : ", blocking " + hanging.blockedTxnCount()
                             + sample(hanging.blockedTxnIds(), hanging.blockedTxnCount()));
         }
+    }
+
+    /** To the second; "under 1s" rather than a bare 0. */
+    private static String age(long ms) {
+        return ms < 1000 ? "under 1s" : Durations.format(ms / 1000 * 1000);
     }
 
     private static String sample(List<String> ids, long count) {
