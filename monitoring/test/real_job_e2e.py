@@ -19,7 +19,7 @@
      Waits until the job's velocity bursts fire TxinsightsVelocityBurst, as shipped.
      Waits until the Kafka transaction the mixed workload holds open for 10 s fires
      TxinsightsKafkaTransactionLongOpen in Prometheus (its ALERTS series) and Alertmanager notifies
-     the team webhook of it, runbook included: the demo is asked for a 3 s
+     the team webhook of it, runbook included: the demo is asked for a 2 s
      --kafka-transactions-long-open (the job's collector polls every 5 s, so one poll at least sees
      it long open) and the test's copy of the rule fires at once ("for: 0s"), as the hold lasts
      only seconds. The hold comes about 55 s into the workload (the preset's seed places it); the
@@ -60,8 +60,9 @@ OUTLIER_ALERT = "TxinsightsOutlierRateHigh"
 VELOCITY_ALERT = "TxinsightsVelocityBurst"
 LONG_OPEN_ALERT = "TxinsightsKafkaTransactionLongOpen"
 # The mixed workload holds one Kafka transaction open for 10 s; the collector polls every 5 s. Long
-# open past 3 s, at least one poll sees it so (the gauge then stays up until the next poll, 5 s).
-DEMO_LONG_OPEN = "3s"
+# open past 2 s, it is so for 8 s, and at least one poll sees it (the gauge then stays up until the
+# next poll, 5 s later).
+DEMO_LONG_OPEN = "2s"
 LONG_OPEN_OPTION = "--kafka-transactions-long-open"
 # The demo's input topic (JobConfig's default txn-events) as the alert's "topic" label: the Flink
 # reporter's label value filter makes '-' an '_', as it does with the job name.
