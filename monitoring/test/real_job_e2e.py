@@ -17,6 +17,14 @@
      Waits until the job's outliers fire TxinsightsOutlierRateHigh in Prometheus, its threshold
      lowered to 1% and its "for" to 2 s in the test's copy (the demo's outliers are about 4%).
      Waits until the job's velocity bursts fire TxinsightsVelocityBurst, as shipped.
+     Waits until the Kafka transaction the mixed workload holds open for 10 s fires
+     TxinsightsKafkaTransactionLongOpen in Prometheus (its ALERTS series) and Alertmanager notifies
+     the team webhook of it, runbook included: the demo is asked for a 2 s
+     --kafka-transactions-long-open (the job's collector polls every 5 s, so one poll at least sees
+     it long open) and the test's copy of the rule fires at once ("for: 0s"), as the hold lasts
+     only seconds. The hold comes about 55 s into the workload (the preset's seed places it); the
+     check reads what stays (ALERTS, the webhook's log), so it adds little to the run. A demo
+     without --kafka-transactions-long-open keeps the job's 5 min and the check fails.
   5. Stops the demo (SIGTERM to its process group, as Ctrl-C would), Prometheus and Alertmanager
      by PID, also on failure, and removes the temporary directory (--keep keeps it).
 
@@ -50,6 +58,15 @@ LAUNCHER = os.path.join(ROOT, "txinsight")
 STUCK_ALERT = "TxinsightsTransactionsStuck"
 OUTLIER_ALERT = "TxinsightsOutlierRateHigh"
 VELOCITY_ALERT = "TxinsightsVelocityBurst"
+LONG_OPEN_ALERT = "TxinsightsKafkaTransactionLongOpen"
+# The mixed workload holds one Kafka transaction open for 10 s; the collector polls every 5 s. Long
+# open past 2 s, it is so for 8 s, and at least one poll sees it (the gauge then stays up until the
+# next poll, 5 s later).
+DEMO_LONG_OPEN = "2s"
+LONG_OPEN_OPTION = "--kafka-transactions-long-open"
+# The demo's input topic (JobConfig's default txn-events) as the alert's "topic" label: the Flink
+# reporter's label value filter makes '-' an '_', as it does with the job name.
+DEMO_TOPIC = "txn_events"
 # The demo's mixed workload makes about 4% of its transactions outliers (3% slow steps, 1% late
 # closes), under the alert's 5%, and lasts a minute, not the alert's 10. The check lowers both
 # in its copy of the rules: what it proves is that the real job's outlier counter flows through
@@ -63,10 +80,10 @@ STOP_WITHIN_S = 15
 class Demo:
     """`./txinsight demo` in its own process group; stopped like Ctrl-C, then killed if it hangs."""
 
-    def __init__(self, workdir, preset, duration, web_port, metrics_port):
+    def __init__(self, workdir, preset, duration, web_port, metrics_port, extra=()):
         self.log_path = os.path.join(workdir, "demo.log")
         self.argv = [LAUNCHER, "demo", "--preset", preset, "--duration", duration,
-                     "--web-port", str(web_port), "--metrics-port", str(metrics_port)]
+                     "--web-port", str(web_port), "--metrics-port", str(metrics_port), *extra]
         self.proc = None
         self.log = None
 
@@ -109,19 +126,46 @@ class Demo:
         return None
 
 
-def lower_outlier_alert(prom_config):
-    """In the rendered copy of alerts.yml: the outlier alert at 1% and "for: 2s"."""
+def rewrite_alert(prom_config, alertname, rewrite):
+    """In the rendered copy of alerts.yml: the alert's block replaced by rewrite(block)."""
     path = os.path.join(os.path.dirname(prom_config), "rules", "alerts.yml")
     with open(path) as f:
         text = f.read()
-    block = re.search(r"(?ms)^\s+- alert: " + OUTLIER_ALERT + r"\n.*?(?=^\s+- alert:)", text)
-    if not block or "txinsights:outlier_ratio:rate5m > 0.05" not in block.group(0):
-        raise AssertionError(f"{path}: {OUTLIER_ALERT} on txinsights:outlier_ratio:rate5m > 0.05 not found")
-    lowered = block.group(0).replace("txinsights:outlier_ratio:rate5m > 0.05",
-                                     "txinsights:outlier_ratio:rate5m > " + OUTLIER_TEST_THRESHOLD)
-    lowered = re.sub(r"(?m)^(\s+)for: \S+$", r"\1for: 2s", lowered, count=1)
+    block = re.search(r"(?ms)^\s+- alert: " + alertname + r"\n.*?(?=^\s+- alert:)", text)
+    if not block:
+        raise AssertionError(f"{path}: {alertname} not found")
     with open(path, "w") as f:
-        f.write(text[:block.start()] + lowered + text[block.end():])
+        f.write(text[:block.start()] + rewrite(path, block.group(0)) + text[block.end():])
+
+
+def lower_outlier_alert(prom_config):
+    """In the rendered copy of alerts.yml: the outlier alert at 1% and "for: 2s"."""
+    def lowered(path, block):
+        if "txinsights:outlier_ratio:rate5m > 0.05" not in block:
+            raise AssertionError(f"{path}: {OUTLIER_ALERT} on txinsights:outlier_ratio:rate5m > 0.05 not found")
+        block = block.replace("txinsights:outlier_ratio:rate5m > 0.05",
+                              "txinsights:outlier_ratio:rate5m > " + OUTLIER_TEST_THRESHOLD)
+        return re.sub(r"(?m)^(\s+)for: \S+$", r"\1for: 2s", block, count=1)
+    rewrite_alert(prom_config, OUTLIER_ALERT, lowered)
+
+
+def long_open_fires_at_once(prom_config):
+    """In the rendered copy of alerts.yml: the long-open alert with "for: 0s", its expression as shipped.
+
+    The demo's long-open transaction is long open for seconds, not the rule's 5 minutes; the check
+    proves that the collector's gauge flows through the rule to Alertmanager, not the duration."""
+    def at_once(path, block):
+        if "sum by (job_name, topic) (txinsights_kafka_long_open_transactions) > 0" not in block:
+            raise AssertionError(f"{path}: {LONG_OPEN_ALERT} on txinsights_kafka_long_open_transactions not found")
+        return re.sub(r"(?m)^(\s+)for: \S+$", r"\1for: 0s", block, count=1)
+    rewrite_alert(prom_config, LONG_OPEN_ALERT, at_once)
+
+
+def demo_long_open_args():
+    """The demo's option for a short long-open age, when it has one; else none (the demo's own value)."""
+    out = subprocess.run([LAUNCHER, "demo", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         env=dict(os.environ, TXINSIGHT_SKIP_BUILD="1"), timeout=120)
+    return [LONG_OPEN_OPTION, DEMO_LONG_OPEN] if LONG_OPEN_OPTION in out.stdout else []
 
 
 class Run(e2e.Run):
@@ -190,7 +234,8 @@ def main(argv=None):
     threading.Thread(target=sink.server.serve_forever, daemon=True).start()
     servers = e2e.Servers(workdir)
     web_port, metrics_port, prom_port, am_port = (e2e.free_port() for _ in range(4))
-    demo = Demo(workdir, args.preset, args.duration, web_port, metrics_port)
+    long_open_args = demo_long_open_args()
+    demo = Demo(workdir, args.preset, args.duration, web_port, metrics_port, long_open_args)
     watched = Watched(demo, servers)
     prom_url, am_url = f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{am_port}"
     prom = check_queries.Prometheus(prom_url)
@@ -199,6 +244,7 @@ def main(argv=None):
             raise RuntimeError("the demo did not start")
         prom_config, am_config = e2e.render(workdir, {f"127.0.0.1:{metrics_port}": "demo"}, am_port, sink.port)
         lower_outlier_alert(prom_config)
+        long_open_fires_at_once(prom_config)
         run.check("test configuration rendered from ours is valid (promtool, amtool)",
                   e2e.rendered_configs_valid, prom_config, am_config)
         if not run.check("Prometheus and Alertmanager start", e2e.start_monitoring,
@@ -294,6 +340,40 @@ def main(argv=None):
             alerts = warnings_firing(VELOCITY_ALERT, lambda a: float(a["value"]) > 0)
             return ", ".join(f"{float(a['value']):.0f} burst(s)" for a in alerts)
         run.check(f"the job's velocity bursts fire {VELOCITY_ALERT} in Prometheus", velocity_fires)
+
+        # The workload's 10 s Kafka transaction: long open for a few seconds, once, at a moment of
+        # the workload's choosing. Both checks read what stays: the ALERTS series in Prometheus's
+        # TSDB and the webhook's log, so they pass whenever they run after it.
+        def long_open_fires():
+            if not long_open_args:
+                print(f"     (./txinsight demo has no {LONG_OPEN_OPTION}: the demo's own long-open age applies, "
+                      f"and must stay under the workload's 10 s hold for this check)", flush=True)
+            query = ('max by (alertname, job_name, topic, severity) (max_over_time(ALERTS{alertname="'
+                     + LONG_OPEN_ALERT + '", alertstate="firing"}[15m]))')
+            fired = e2e.wait_for(f"{LONG_OPEN_ALERT} to have fired (ALERTS)", lambda: [
+                r for r in prom.get("/api/v1/query", {"query": query})["result"]
+                if r["metric"].get("job_name") == DEMO_JOB], args.timeout, watched)
+            m = fired[0]["metric"]
+            if m.get("severity") != "warning" or m.get("topic") != DEMO_TOPIC:
+                raise AssertionError(f"unexpected alert labels {m}")
+            peak = prom.get("/api/v1/query", {"query": "max(max_over_time(txinsights_kafka_long_open_transactions{job_name=\""
+                                              + DEMO_JOB + "\"}[15m]))"})["result"]
+            return f"topic {m['topic']}, long-open gauge peaked at {float(peak[0]['value'][1]):.0f}" if peak else ""
+        run.check(f"the demo's long-open Kafka transaction fires {LONG_OPEN_ALERT} in Prometheus "
+                  f"({' '.join(long_open_args) or 'the demo default'}, for 0s)", long_open_fires)
+
+        def long_open_notified():
+            def notified():
+                return [(p, a) for route, p in sink.received if route == "/warning"
+                        for a in p.get("alerts", []) if a["labels"].get("alertname") == LONG_OPEN_ALERT
+                        and a.get("status") == "firing"]
+            payload, a = e2e.wait_for(f"{LONG_OPEN_ALERT} at the team webhook", notified, args.timeout, watched)[0]
+            if (a["labels"].get("job_name") != DEMO_JOB or a["labels"].get("topic") != DEMO_TOPIC
+                    or a["annotations"].get("runbook_url") != "docs/runbooks.md#" + LONG_OPEN_ALERT.lower()
+                    or DEMO_TOPIC not in a["annotations"].get("description", "")):
+                raise AssertionError(f"unexpected alert {a}")
+            return f"receiver {payload['receiver']}: {a['annotations']['summary']}"
+        run.check(f"{LONG_OPEN_ALERT} reaches Alertmanager, which notifies the team webhook", long_open_notified)
 
         # Last, when every kind of event (stuck ones too) has occurred and its series exist.
         def relabeled():

@@ -12,10 +12,15 @@ final class Sandbox {
      * a stack trace; the exit code is 2 for usage errors and 1 when running failed.
      */
     static CommandLine commandLine(Object command) {
+        return commandLine(command, 1);
+    }
+
+    /** As {@link #commandLine(Object)}, with {@code failedExitCode} when running failed (for commands whose 1 means something else). */
+    static CommandLine commandLine(Object command, int failedExitCode) {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("txinsight " + commandLine.getCommandName() + ": " + rootMessage(e));
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            return e instanceof IllegalArgumentException ? 2 : failedExitCode;
         });
         return cli;
     }
