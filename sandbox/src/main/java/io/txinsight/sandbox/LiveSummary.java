@@ -11,6 +11,10 @@ import static io.txinsight.job.metrics.MetricNames.EVENTS;
 import static io.txinsight.job.metrics.MetricNames.GROUP;
 import static io.txinsight.job.metrics.MetricNames.INPUT_FETCH_AGE_MS;
 import static io.txinsight.job.metrics.MetricNames.INPUT_REACHABLE;
+import static io.txinsight.job.metrics.MetricNames.KAFKA_HANGING_TRANSACTIONS;
+import static io.txinsight.job.metrics.MetricNames.KAFKA_LONG_OPEN_TRANSACTIONS;
+import static io.txinsight.job.metrics.MetricNames.KAFKA_OLDEST_TRANSACTION_AGE_MS;
+import static io.txinsight.job.metrics.MetricNames.LSO_LAG_RECORDS;
 import static io.txinsight.job.metrics.MetricNames.MALFORMED;
 import static io.txinsight.job.metrics.MetricNames.OPEN_NOW;
 import static io.txinsight.job.metrics.MetricNames.STATUS;
@@ -101,7 +105,24 @@ final class LiveSummary {
                 millis(page.max(series(COMMITTED_VIEW_LAG_MS))),
                 page.sum(series(MALFORMED)),
                 activeAccounts(page),
-                amounts(page)) + unreachable(page);
+                amounts(page)) + kafkaTransactions(page) + unreachable(page);
+    }
+
+    /**
+     * While a Kafka transaction on the input is long open or hanging (the collector's gauges): how
+     * old the oldest is and how many records it holds back from the committed view, which is why
+     * the tentatively closed count climbs meanwhile. The alerts topic names it.
+     */
+    static String kafkaTransactions(MetricsPage page) {
+        double longOpen = page.sum(series(KAFKA_LONG_OPEN_TRANSACTIONS));
+        double hanging = page.sum(series(KAFKA_HANGING_TRANSACTIONS));
+        if (longOpen + hanging <= 0) {
+            return "";
+        }
+        return String.format(" | KAFKA TRANSACTION %s on %,.0f partition(s), open %s, %,.0f records held back from the"
+                        + " committed view (named on the alerts topic)",
+                hanging > 0 ? "HANGING" : "LONG OPEN", longOpen + hanging,
+                millis(page.max(series(KAFKA_OLDEST_TRANSACTION_AGE_MS))), page.sum(series(LSO_LAG_RECORDS)));
     }
 
     private static String activeAccounts(MetricsPage page) {
