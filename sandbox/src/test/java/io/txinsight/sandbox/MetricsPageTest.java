@@ -87,7 +87,15 @@ class MetricsPageTest {
                 P + "topic_kafka_hanging_transactions{topic=\"txn-events\",subtask_index=\"0\"} 1.0",
                 P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 960000.0", ""));
 
-        assertThat(LiveSummary.line(none, "0")).doesNotContain("KAFKA TRANSACTION");
+        MetricsPage opening = MetricsPage.parse(String.join("\n",
+                P + "topic_kafka_long_open_transactions{topic=\"txn-events\",subtask_index=\"0\"} 0.0",
+                P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 3200.0",
+                P + "topic_partition_lso_lag_records{topic=\"txn-events\",partition=\"1\",subtask_index=\"0\"} 310.0",
+                ""));
+
+        assertThat(LiveSummary.line(none, "0")).doesNotContain("KAFKA TRANSACTION").doesNotContain("Kafka transaction");
+        assertThat(LiveSummary.line(opening, "0"))
+                .endsWith(" | a Kafka transaction open 3.2s holds 310 records back from the committed view");
         assertThat(LiveSummary.line(longOpen, "0")).endsWith(" | KAFKA TRANSACTION LONG OPEN on 2 partition(s), open 12.3s,"
                 + " 1,240 records held back from the committed view (named on the alerts topic)");
         assertThat(LiveSummary.kafkaTransactions(hanging)).startsWith(" | KAFKA TRANSACTION HANGING on 1 partition(s), open 960.0s");
