@@ -13,11 +13,16 @@ import java.util.List;
  * further. Written to the alerts topic beside the stuck {@link Alert}s and {@link VelocityAlert}s,
  * told apart by {@code alert}, keyed by {@code producer_id}. Times are broker epoch milliseconds.
  *
- * <p>One record per hanging transaction: a transaction is identified by its producer id and its
- * start offset on each partition, never by the epoch, which transactions v2 (KIP-890) bumps with
- * every transaction.
+ * <p>The same record, with {@code alert} {@value #KAFKA_TRANSACTION_LONG_OPEN}, names a long-open
+ * transaction: one its coordinator still knows and will end, but open for longer than the job's
+ * {@code --kafka-transactions-long-open}; it pins the last stable offset just the same while it
+ * lasts.
  *
- * @param alert the alert kind; {@code kafka_transaction_hanging}
+ * <p>One record per hanging (or long-open) transaction: a transaction is identified by its
+ * producer id and its start offset on each partition, never by the epoch, which transactions v2
+ * (KIP-890) bumps with every transaction.
+ *
+ * @param alert the alert kind; {@value #KAFKA_TRANSACTION_HANGING} or {@value #KAFKA_TRANSACTION_LONG_OPEN}
  * @param transactionalId the producer's transactional id, or null when the coordinator knows none
  * @param producerId the producer holding it open
  * @param producerEpoch its epoch as the partition leaders last saw it
@@ -46,6 +51,13 @@ public record KafkaTransactionHanging(
         @JsonProperty("detected_at_ms") long detectedAtMs) {
 
     public static final String KAFKA_TRANSACTION_HANGING = "kafka_transaction_hanging";
+    /** The alert kind of a transaction open longer than the job's long-open age, still known to its coordinator. */
+    public static final String KAFKA_TRANSACTION_LONG_OPEN = "kafka_transaction_long_open";
+
+    /** Whether an alerts topic record of this {@code alert} kind is one of these. */
+    public static boolean isKind(String alert) {
+        return KAFKA_TRANSACTION_HANGING.equals(alert) || KAFKA_TRANSACTION_LONG_OPEN.equals(alert);
+    }
 
     /**
      * One partition a hanging transaction holds.

@@ -68,7 +68,7 @@ public record VelocityAlert(
             }
             String alert = node.path("alert").asText();
             Class<?> kind = VELOCITY.equals(alert) ? VelocityAlert.class
-                    : KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING.equals(alert) ? KafkaTransactionHanging.class
+                    : KafkaTransactionHanging.isKind(alert) ? KafkaTransactionHanging.class
                     : Alert.class;
             return RecordJson.mapper().treeToValue(node, kind);
         } catch (IOException e) {

@@ -80,6 +80,12 @@ class RecordJsonTest {
                 + "\"partitions\":[{\"topic\":\"txn-events\",\"partition\":2,\"start_offset\":120}]");
         assertThat(json).doesNotContain("blocked_txn_count").doesNotContain("transactional_id");
         assertThat(VelocityAlert.readAlertsTopicRecord(RecordJson.toBytes(hanging))).isEqualTo(hanging);
+
+        KafkaTransactionHanging longOpen = new KafkaTransactionHanging(
+                KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, "txinsight-replay-ab12-p0", 4002, 3,
+                List.of(new KafkaTransactionHanging.HeldPartition("txn-events", 0, 77)), 10_500, 1_000, 12, null,
+                List.of(), List.of(), 11_500);
+        assertThat(VelocityAlert.readAlertsTopicRecord(RecordJson.toBytes(longOpen))).isEqualTo(longOpen);
     }
 
     @Test

@@ -5,10 +5,14 @@ import io.txinsight.events.Truth;
 import io.txinsight.job.JobConfig;
 import io.txinsight.job.JobOptions;
 import io.txinsight.simulator.Presets;
+import io.txinsight.simulator.Scenario;
 import io.txinsight.simulator.SimulationParams;
+import io.txinsight.validator.HeldOpenKafkaTransactions;
+import io.txinsight.validator.ObservedTransactions;
 import io.txinsight.validator.OutcomeReader;
 import io.txinsight.validator.Validation;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +90,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final long RETENTION_MS = 300_000;
     /** Outcomes are visible at checkpoints: often, so the live summary and validation keep up. */
     private static final long CHECKPOINT_INTERVAL_MS = 5_000;
+    /** The collector polls the broker every second, so a held-open Kafka transaction is named within a second. */
+    private static final long KAFKA_TRANSACTIONS_INTERVAL_MS = 1_000;
 
     @Override
     public Integer call() throws Exception {
@@ -135,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + "; see the Flink web UI's exceptions tab or the log above");
             }
             if (ending == LocalStack.Ending.DONE && workload.replayed() != null) {
-                printValidation(workload.replayed().truth(), config);
+                printValidation(workload.replayed(), config);
                 if (config.ledger() != null) {
                     DemoLedger.printSummary(config.ledger());
                 }
@@ -146,10 +152,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The job as the demo runs it: the preset's timing and velocity limit, so its verdicts match the
-     * scenario's truth.
+     * scenario's truth; and a long-open age of half the preset's hang, so the Kafka transaction it
+     * holds open is named on the alerts topic while it lasts (the validation checks that).
      */
     private JobConfig jobConfig(SimulationParams base) {
         return JobConfig.DEFAULTS
+                .withKafkaTransactions(JobConfig.DEFAULTS.kafkaTransactions()
+                        .withIntervalMs(KAFKA_TRANSACTIONS_INTERVAL_MS)
+                        .withLongOpenAfterMs(longOpenAfterMs(base)))
                 .withTracker(JobConfig.DEFAULTS.tracker()
                         .withStuckTimeoutMs(base.stuckTimeoutMs())
                         .withAbortGraceMs(base.abortGraceMs())
@@ -200,11 +210,24 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printValidation(Truth truth, JobConfig config) {
+    /**
+     * Half the preset's hang (at least twice a poll), far above any other Kafka transaction of the
+     * workload (each lasts {@code kafkaTxnMs}, 100 ms): the hang is named halfway through, and
+     * nothing else.
+     */
+    static long longOpenAfterMs(SimulationParams base) {
+        return Math.max(2 * KAFKA_TRANSACTIONS_INTERVAL_MS, base.hangMs() / 2);
+    }
+
+    private static void printValidation(Scenario scenario, JobConfig config) {
+        Truth truth = scenario.truth();
         try (OutcomeReader reader = new OutcomeReader(config.bootstrapServers(), Map.of(),
                 config.outputs().outcomesTopic(), config.outputs().alertsTopic())) {
-            OutcomeReader.Result result = reader.read(truth, Duration.ofSeconds(20), line -> {});
-            Validation validation = Validation.compare(truth, result.outcomes(), result.alerts(), result.velocity());
+            List<HeldOpenKafkaTransactions.Held> held = HeldOpenKafkaTransactions.read(scenario.eventsFile());
+            OutcomeReader.Result result = reader.read(truth, held, Duration.ofSeconds(20), line -> {});
+            Validation validation = Validation.compare(truth, ObservedTransactions.of(result.outcomes(),
+                    result.alerts(), result.velocity(), result.kafkaTransactions()), held,
+                    Validation.DEFAULT_LISTED_MISMATCHES);
             System.out.println();
             System.out.println("What the job concluded, against the scenario's truth:");
             System.out.println(validation.table());

@@ -71,6 +71,37 @@ class MetricsPageTest {
     }
 
     @Test
+    void theSummarySaysWhileAKafkaTransactionIsLongOpenOrHanging() {
+        MetricsPage none = MetricsPage.parse(String.join("\n",
+                P + "topic_kafka_long_open_transactions{topic=\"txn-events\",subtask_index=\"0\"} 0.0",
+                P + "topic_kafka_hanging_transactions{topic=\"txn-events\",subtask_index=\"0\"} 0.0",
+                P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 120.0", ""));
+        MetricsPage longOpen = MetricsPage.parse(String.join("\n",
+                P + "topic_kafka_long_open_transactions{topic=\"txn-events\",subtask_index=\"0\"} 2.0",
+                P + "topic_kafka_hanging_transactions{topic=\"txn-events\",subtask_index=\"0\"} 0.0",
+                P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 12300.0",
+                P + "topic_partition_lso_lag_records{topic=\"txn-events\",partition=\"0\",subtask_index=\"0\"} 40.0",
+                P + "topic_partition_lso_lag_records{topic=\"txn-events\",partition=\"2\",subtask_index=\"0\"} 1200.0",
+                ""));
+        MetricsPage hanging = MetricsPage.parse(String.join("\n",
+                P + "topic_kafka_hanging_transactions{topic=\"txn-events\",subtask_index=\"0\"} 1.0",
+                P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 960000.0", ""));
+
+        MetricsPage opening = MetricsPage.parse(String.join("\n",
+                P + "topic_kafka_long_open_transactions{topic=\"txn-events\",subtask_index=\"0\"} 0.0",
+                P + "topic_kafka_oldest_transaction_age_ms{topic=\"txn-events\",subtask_index=\"0\"} 3200.0",
+                P + "topic_partition_lso_lag_records{topic=\"txn-events\",partition=\"1\",subtask_index=\"0\"} 310.0",
+                ""));
+
+        assertThat(LiveSummary.line(none, "0")).doesNotContain("KAFKA TRANSACTION").doesNotContain("Kafka transaction");
+        assertThat(LiveSummary.line(opening, "0"))
+                .endsWith(" | a Kafka transaction open 3.2s holds 310 records back from the committed view");
+        assertThat(LiveSummary.line(longOpen, "0")).endsWith(" | KAFKA TRANSACTION LONG OPEN on 2 partition(s), open 12.3s,"
+                + " 1,240 records held back from the committed view (named on the alerts topic)");
+        assertThat(LiveSummary.kafkaTransactions(hanging)).startsWith(" | KAFKA TRANSACTION HANGING on 1 partition(s), open 960.0s");
+    }
+
+    @Test
     void topicSpecsSayWhatIsWrong() {
         assertThat(TopicSpec.parse("txn-events:3")).isEqualTo(new TopicSpec("txn-events", 3));
         assertThat(TopicSpec.parse("alerts")).isEqualTo(new TopicSpec("alerts", 1));

@@ -46,4 +46,20 @@ class WorkloadFitTest {
         assertThat(workload.abortShare()).isEqualTo(mixed.abortShare());
         assertThat(workload.hangs()).isEqualTo(mixed.hangs());
     }
+
+    @Test
+    void theDemosLongOpenAgeNamesTheHangHalfwayAndNoOtherKafkaTransaction() {
+        for (String preset : new String[] {"mixed", "hanging"}) {
+            for (long room : new long[] {0, 4_000}) {
+                SimulationParams p = WorkloadFit.fitting(Presets.named(preset), room).params();
+                long longOpen = DemoCommand.longOpenAfterMs(p);
+                assertThat(longOpen).as("%s, room %d", preset, room)
+                        .isLessThan(p.hangMs())
+                        .isGreaterThan(10 * p.kafkaTxnMs());
+            }
+        }
+        // 06_hanging_kafka_transaction's 15 s hang is named after 7.5 s; the 30 s demo's 5 s one after 2.5 s.
+        assertThat(DemoCommand.longOpenAfterMs(Presets.named("hanging"))).isEqualTo(7_500);
+        assertThat(DemoCommand.longOpenAfterMs(WorkloadFit.fitting(mixed, 4_000).params())).isEqualTo(2_500);
+    }
 }

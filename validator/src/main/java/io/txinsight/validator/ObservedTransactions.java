@@ -1,6 +1,8 @@
 package io.txinsight.validator;
 
 import io.txinsight.events.Alert;
+import io.txinsight.events.BlockingKafkaTransaction;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
 import io.txinsight.events.VelocityAlert;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +25,10 @@ import java.util.Set;
  * its retention bound, so its outcome (an expired one) may come much later or not within the
  * validation's timeout. Failing both, an expired outcome decides it; with nothing at all it is
  * missing ({@code null}).
+ *
+ * <p>It also keeps what the job said about Kafka transactions: its long-open and hanging records,
+ * and which business transactions' outcomes and stuck alerts named a Kafka transaction in {@code
+ * blocked_by}.
  */
 public final class ObservedTransactions {
 
@@ -29,6 +36,11 @@ public final class ObservedTransactions {
     private final Set<String> alerted = new HashSet<>();
     private final Set<String> conflicting = new HashSet<>();
     private final List<VelocityAlert> velocity = new ArrayList<>();
+    private final List<KafkaTransactionHanging> kafkaTransactions = new ArrayList<>();
+    /** Transactional id (or {@code producer <id>} without one) -> business transactions whose outcome names it. */
+    private final Map<String, Set<String>> blockedOutcomes = new LinkedHashMap<>();
+    /** The same, for stuck alerts. */
+    private final Map<String, Set<String>> blockedAlerts = new LinkedHashMap<>();
     private long outcomeRecords;
     private long alertRecords;
 
@@ -38,10 +50,16 @@ public final class ObservedTransactions {
 
     public static ObservedTransactions of(
             Collection<Outcome> outcomes, Collection<Alert> alerts, Collection<VelocityAlert> velocity) {
+        return of(outcomes, alerts, velocity, List.of());
+    }
+
+    public static ObservedTransactions of(Collection<Outcome> outcomes, Collection<Alert> alerts,
+            Collection<VelocityAlert> velocity, Collection<KafkaTransactionHanging> kafkaTransactions) {
         ObservedTransactions observed = new ObservedTransactions();
         outcomes.forEach(observed::add);
         alerts.forEach(observed::add);
         velocity.forEach(observed::add);
+        kafkaTransactions.forEach(observed::add);
         return observed;
     }
 
@@ -55,8 +73,47 @@ public final class ObservedTransactions {
         return velocity;
     }
 
+    /** A long-open or hanging Kafka transaction: about the broker, so it decides no verdict. */
+    public void add(KafkaTransactionHanging record) {
+        kafkaTransactions.add(record);
+    }
+
+    /** The long-open and hanging Kafka transaction records, in the order read. */
+    public List<KafkaTransactionHanging> kafkaTransactions() {
+        return kafkaTransactions;
+    }
+
+    /** Business transactions whose outcome named this Kafka transaction (by {@link #blockerName}) in {@code blocked_by}. */
+    public Map<String, Set<String>> blockedOutcomes() {
+        return blockedOutcomes;
+    }
+
+    /** Business transactions whose stuck alert named this Kafka transaction in {@code blocked_by}. */
+    public Map<String, Set<String>> blockedAlerts() {
+        return blockedAlerts;
+    }
+
+    /** Whether anything read so far names this held-open transaction's producer: a record or a {@code blocked_by}. */
+    public boolean names(HeldOpenKafkaTransactions.Held held) {
+        return kafkaTransactions.stream().anyMatch(r -> held.producedBy(r.transactionalId()))
+                || blockedOutcomes.keySet().stream().anyMatch(held::producedBy)
+                || blockedAlerts.keySet().stream().anyMatch(held::producedBy);
+    }
+
+    /** How a {@code blocked_by} is keyed: its transactional id, else {@code producer <id>}. */
+    public static String blockerName(BlockingKafkaTransaction blocker) {
+        return blocker.transactionalId() != null ? blocker.transactionalId() : "producer " + blocker.producerId();
+    }
+
+    private static void blocked(Map<String, Set<String>> into, BlockingKafkaTransaction blocker, String txnId) {
+        if (blocker != null) {
+            into.computeIfAbsent(blockerName(blocker), k -> new HashSet<>()).add(txnId);
+        }
+    }
+
     public void add(Outcome outcome) {
         outcomeRecords++;
+        blocked(blockedOutcomes, outcome.blockedBy(), outcome.txnId());
         Outcome previous = outcomes.get(outcome.txnId());
         if (previous == null) {
             outcomes.put(outcome.txnId(), outcome);
@@ -74,6 +131,7 @@ public final class ObservedTransactions {
 
     public void add(Alert alert) {
         alertRecords++;
+        blocked(blockedAlerts, alert.blockedBy(), alert.txnId());
         if (Alert.STUCK.equals(alert.alert())) {
             alerted.add(alert.txnId());
         }

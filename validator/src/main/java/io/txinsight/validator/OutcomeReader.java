@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads the job's outcomes and alerts topics from the beginning, as a read_committed consumer,
  * until every transaction of a truth is accounted for (see {@link
- * ObservedTransactions#accountsFor}) or a timeout passes.
+ * ObservedTransactions#accountsFor}), every velocity burst has its alert and every Kafka
+ * transaction the scenario held open is named, or a timeout passes.
  *
  * <p>Partitions are assigned, not subscribed: the validator wants everything ever written, not a
  * share of a consumer group, and assignment skips the group join delay. Topics that do not exist
@@ -45,6 +46,7 @@ public final class OutcomeReader implements AutoCloseable {
      * @param outcomes outcome records, in the order read
      * @param alerts stuck alert records, in the order read
      * @param velocity velocity alert records (the alerts topic's other kind), in the order read
+     * @param kafkaTransactions long-open and hanging Kafka transaction records (its third kind), in the order read
      * @param unreadable records that are not outcome/alert JSON
      * @param unreadableSamples where the first unreadable records are, and why
      * @param complete whether every transaction was accounted for before the timeout
@@ -55,6 +57,7 @@ public final class OutcomeReader implements AutoCloseable {
             List<Outcome> outcomes,
             List<Alert> alerts,
             List<VelocityAlert> velocity,
+            List<KafkaTransactionHanging> kafkaTransactions,
             long unreadable,
             List<String> unreadableSamples,
             boolean complete,
@@ -99,6 +102,15 @@ public final class OutcomeReader implements AutoCloseable {
      * @throws KafkaUnreachableException if no broker answered within the timeout
      */
     public Result read(Truth truth, Duration timeout, Consumer<String> progress) throws KafkaUnreachableException {
+        return read(truth, List.of(), timeout, progress);
+    }
+
+    /**
+     * Reads until the truth is accounted for and every Kafka transaction in {@code held} is named
+     * (by a long-open or hanging record, or a {@code blocked_by}), or the timeout passes.
+     */
+    public Result read(Truth truth, List<HeldOpenKafkaTransactions.Held> held, Duration timeout,
+            Consumer<String> progress) throws KafkaUnreachableException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         Map<String, Truth.Transaction> pending = new HashMap<>();
@@ -110,6 +122,8 @@ public final class OutcomeReader implements AutoCloseable {
         List<Outcome> outcomes = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         List<VelocityAlert> velocity = new ArrayList<>();
+        List<KafkaTransactionHanging> kafkaTransactions = new ArrayList<>();
+        boolean hangsNamed = held.isEmpty();
         List<Truth.VelocityBurst> bursts = truth.velocity() == null ? List.of() : truth.velocity();
         boolean burstsFound = bursts.isEmpty();
         List<String> unreadableSamples = new ArrayList<>();
@@ -121,10 +135,26 @@ public final class OutcomeReader implements AutoCloseable {
         long nextProgress = start + PROGRESS_EVERY.toNanos();
 
         // Velocity alerts come a window after their burst, so they may trail the last outcome.
-        while (!pending.isEmpty() || !burstsFound) {
+        // Once everything is accounted for, what is already written is read to its end too: a
+        // Kafka transaction named by a blocked_by has its long-open record on the alerts topic,
+        // which the reader may not have reached yet.
+        Map<TopicPartition, Long> drainTo = null;
+        while (true) {
             long now = System.nanoTime();
             if (now >= deadline) {
                 break;
+            }
+            if (pending.isEmpty() && burstsFound && hangsNamed) {
+                try {
+                    if (drainTo == null) {
+                        drainTo = assigned.isEmpty() ? Map.of() : consumer.endOffsets(assigned, Duration.ofSeconds(5));
+                    }
+                    if (readTo(drainTo)) {
+                        break;
+                    }
+                } catch (TimeoutException e) {
+                    break; // everything is accounted for; the rest is a bonus not worth waiting for
+                }
             }
             if (now >= nextLookup) {
                 for (String topic : List.of(outcomesTopic, alertsTopic)) {
@@ -179,6 +209,7 @@ public final class OutcomeReader implements AutoCloseable {
                         outcomes.add(outcome);
                         observed.add(outcome);
                         txnId = outcome.txnId();
+                        hangsNamed = hangsNamed || (outcome.blockedBy() != null && allNamed(held, observed));
                     } else {
                         Object read = VelocityAlert.readAlertsTopicRecord(record.value());
                         if (read instanceof VelocityAlert v) {
@@ -187,8 +218,11 @@ public final class OutcomeReader implements AutoCloseable {
                             burstsFound = VelocityMatch.allFound(bursts, velocity);
                             continue;
                         }
-                        if (read instanceof KafkaTransactionHanging) {
-                            // About the broker, not one business transaction: no verdict of the truth matches it.
+                        if (read instanceof KafkaTransactionHanging k) {
+                            // About the broker, not one business transaction: it decides no verdict.
+                            kafkaTransactions.add(k);
+                            observed.add(k);
+                            hangsNamed = hangsNamed || allNamed(held, observed);
                             continue;
                         }
                         Alert alert = (Alert) read;
@@ -196,6 +230,7 @@ public final class OutcomeReader implements AutoCloseable {
                         alerts.add(alert);
                         observed.add(alert);
                         txnId = alert.txnId();
+                        hangsNamed = hangsNamed || (alert.blockedBy() != null && allNamed(held, observed));
                     }
                 } catch (RuntimeException e) {
                     unreadable++;
@@ -214,13 +249,29 @@ public final class OutcomeReader implements AutoCloseable {
         if (!reached && !pending.isEmpty()) {
             throw new KafkaUnreachableException(bootstrapServers, timeout);
         }
-        return new Result(outcomes, alerts, velocity, unreadable, unreadableSamples, pending.isEmpty() && burstsFound,
+        return new Result(outcomes, alerts, velocity, kafkaTransactions, unreadable, unreadableSamples,
+                pending.isEmpty() && burstsFound && hangsNamed,
                 List.copyOf(missingTopics), Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
     public void close() {
         consumer.close();
+    }
+
+    /** Whether the consumer has read every partition up to {@code ends} (read_committed: its last stable offset). */
+    private boolean readTo(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the job has named every held-open transaction so far, by a record or a {@code blocked_by}. */
+    private static boolean allNamed(List<HeldOpenKafkaTransactions.Held> held, ObservedTransactions observed) {
+        return held.stream().allMatch(observed::names);
     }
 
     private static void requireTxnId(String txnId) {

@@ -1,6 +1,7 @@
 package io.txinsight.validator;
 
 import io.txinsight.events.KafkaAccessCheck;
+import io.txinsight.events.ScenarioFormatException;
 import io.txinsight.events.Truth;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,14 +37,17 @@ import picocli.CommandLine.Spec;
                     + "timeout passes. Then it prints expected versus observed verdicts (overall and per type), "
                     + "precision and recall for stuck, aborted and outlier transactions, the error of the "
                     + "observed durations, and the first mismatches by txn_id. A transaction the job said "
-                    + "nothing about is 'missing' and counts as a mismatch. The result also goes to "
+                    + "nothing about is 'missing' and counts as a mismatch. Every Kafka transaction the scenario "
+                    + "holds open (events.jsonl, fate hang) must be named by the job: by a long-open or hanging "
+                    + "record on the alerts topic (run the job with --kafka-transactions-long-open below the hold), "
+                    + "or by the blocked_by of what it held back. The result also goes to "
                     + "report/validation.json, where the report command picks it up.",
             ""
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:every transaction has its expected verdict",
-            "1:at least one verdict differs or is missing (use it to gate CI)",
+            "0:every transaction has its expected verdict, every held-open Kafka transaction is named",
+            "1:at least one verdict differs or is missing, or a held-open Kafka transaction was not named (use it to gate CI)",
             "2:could not validate: bad options, no truth, Kafka unreachable"
         },
         footerHeading = "%nExamples:%n",
@@ -120,9 +125,23 @@ public final class ValidateCli implements Callable<Integer> {
             stderr.println("validate: " + truthFile + " is not a readable truth file: " + e.getMessage());
             return CANNOT_VALIDATE;
         }
+        List<HeldOpenKafkaTransactions.Held> held;
+        Path eventsFile = scenario.resolve("events.jsonl");
+        try {
+            held = Files.isRegularFile(eventsFile) ? HeldOpenKafkaTransactions.read(eventsFile) : null;
+        } catch (IOException | ScenarioFormatException e) {
+            stderr.println("validate: " + eventsFile + " is not a readable events file: " + e.getMessage());
+            return CANNOT_VALIDATE;
+        }
         int expected = truth.transactions() == null ? 0 : truth.transactions().size();
         stdout.printf("Validating %d transactions of %s against %s and %s at %s (read_committed, up to %s)%n",
                 expected, scenario, outcomesTopic, alertsTopic, bootstrapServers, human(timeout));
+        if (held == null) {
+            stdout.println("(no " + eventsFile + ": the Kafka transactions the scenario held open are not checked)");
+        } else if (!held.isEmpty()) {
+            stdout.printf("The scenario held %d Kafka transaction(s) open; the job must name each (a long-open or "
+                    + "hanging record on %s, or blocked_by)%n", held.size(), alertsTopic);
+        }
         stdout.flush();
 
         try {
@@ -137,7 +156,7 @@ public final class ValidateCli implements Callable<Integer> {
 
         OutcomeReader.Result read;
         try (OutcomeReader reader = new OutcomeReader(bootstrapServers, kafkaProperties, outcomesTopic, alertsTopic)) {
-            read = reader.read(truth, timeout, line -> {
+            read = reader.read(truth, held == null ? List.of() : held, timeout, line -> {
                 stderr.println(line);
                 stderr.flush();
             });
@@ -159,8 +178,9 @@ public final class ValidateCli implements Callable<Integer> {
             read.unreadableSamples().forEach(s -> stdout.println("  " + s));
         }
 
-        ObservedTransactions observed = ObservedTransactions.of(read.outcomes(), read.alerts(), read.velocity());
-        Validation validation = Validation.compare(truth, observed, Math.max(0, show));
+        ObservedTransactions observed =
+                ObservedTransactions.of(read.outcomes(), read.alerts(), read.velocity(), read.kafkaTransactions());
+        Validation validation = Validation.compare(truth, observed, held, Math.max(0, show));
         stdout.println();
         stdout.print(validation.table());
 

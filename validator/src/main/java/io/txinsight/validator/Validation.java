@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.txinsight.events.Alert;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
 import io.txinsight.events.VelocityAlert;
@@ -13,8 +14,10 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The job's outcomes compared with a scenario's truth, transaction by transaction. Pure: no Kafka,
@@ -23,9 +26,13 @@ import java.util.Set;
  * <p>A transaction matches when its observed verdict (see {@link ObservedTransactions}) equals
  * the truth's. A transaction the job said nothing about is {@value #MISSING} and counts as a
  * mismatch. Outlier flags, stuck alerts and durations are scored but do not decide {@link
- * #passed()}: they are quality figures, verdicts are correctness.
+ * #passed()}: they are quality figures, verdicts are correctness. So is naming the Kafka
+ * transactions a scenario holds open ({@link HeldOpenKafkaTransactions}): an operator must learn
+ * which producer holds the committed view back, so a held-open transaction the job never names
+ * fails the validation.
  *
- * @param passed every transaction of the truth has the expected verdict
+ * @param passed every transaction of the truth has the expected verdict, and every Kafka transaction
+ *     the scenario held open was named by the job
  * @param transactions how many transactions the truth lists
  * @param matched how many have the expected verdict
  * @param mismatched how many do not (missing ones included)
@@ -39,6 +46,10 @@ import java.util.Set;
  *     recall: bursts found by an alert, see {@link VelocityMatch})
  * @param durationError how far observed durations are from the true ones
  * @param mismatches the first mismatches, in the truth's order
+ * @param kafkaHangs the Kafka transactions the scenario held open and how the job named each; null
+ *     when validated without the scenario's events file
+ * @param otherKafkaTransactions long-open or hanging Kafka transactions the job named that the
+ *     scenario did not hold open (e.g. a slow replay), one description each; null with {@code kafkaHangs}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Validation(
@@ -53,7 +64,9 @@ public record Validation(
         @JsonProperty("by_type") Map<String, TypeCounts> byType,
         @JsonProperty("scores") List<Score> scores,
         @JsonProperty("duration_error") DurationError durationError,
-        @JsonProperty("mismatches") List<Mismatch> mismatches) {
+        @JsonProperty("mismatches") List<Mismatch> mismatches,
+        @JsonProperty("kafka_hangs") List<KafkaHang> kafkaHangs,
+        @JsonProperty("other_kafka_transactions") List<String> otherKafkaTransactions) {
 
     /** The observed column of a transaction the job said nothing about. */
     public static final String MISSING = "missing";
@@ -145,6 +158,38 @@ public record Validation(
         public Mismatch {}
     }
 
+    /**
+     * A Kafka transaction the scenario held open, and how the job named it: by a {@code
+     * kafka_transaction_long_open} or {@code kafka_transaction_hanging} record on the alerts topic,
+     * and by the {@code blocked_by} of the outcomes and stuck alerts it held back.
+     *
+     * @param producer the scenario producer that held it open
+     * @param heldOpenMs how long the scenario held it open, first record to abort
+     * @param records how many records it carried
+     * @param named whether the job named it at all (a record or a {@code blocked_by})
+     * @param transactionalId the transactional id the job named, or null
+     * @param alert the kind of the job's record naming it, or null without one
+     * @param detectedAgeMs how long it had been open when the job's record was written, or null
+     * @param partitions the partitions the job's record names, as {@code topic-partition}
+     * @param blockedOutcomes outcomes whose {@code blocked_by} names it
+     * @param blockedAlerts stuck alerts whose {@code blocked_by} names it
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KafkaHang(
+            @JsonProperty("producer") String producer,
+            @JsonProperty("held_open_ms") long heldOpenMs,
+            @JsonProperty("records") long records,
+            @JsonProperty("named") boolean named,
+            @JsonProperty("transactional_id") String transactionalId,
+            @JsonProperty("alert") String alert,
+            @JsonProperty("detected_age_ms") Long detectedAgeMs,
+            @JsonProperty("partitions") List<String> partitions,
+            @JsonProperty("blocked_outcomes") long blockedOutcomes,
+            @JsonProperty("blocked_alerts") long blockedAlerts) {
+        @JsonCreator
+        public KafkaHang {}
+    }
+
     public static Validation compare(Truth truth, Collection<Outcome> outcomes, Collection<Alert> alerts) {
         return compare(truth, ObservedTransactions.of(outcomes, alerts), DEFAULT_LISTED_MISMATCHES);
     }
@@ -155,6 +200,15 @@ public record Validation(
     }
 
     public static Validation compare(Truth truth, ObservedTransactions observed, int listedMismatches) {
+        return compare(truth, observed, null, listedMismatches);
+    }
+
+    /**
+     * @param held the Kafka transactions the scenario held open ({@link HeldOpenKafkaTransactions#read}),
+     *     or null when the scenario's events file is not at hand (nothing is said about them then)
+     */
+    public static Validation compare(
+            Truth truth, ObservedTransactions observed, List<HeldOpenKafkaTransactions.Held> held, int listedMismatches) {
         List<Truth.Transaction> expectedTxns = truth.transactions() == null ? List.of() : truth.transactions();
 
         Map<String, Map<String, Long>> byVerdict = new LinkedHashMap<>();
@@ -243,11 +297,24 @@ public record Validation(
         if (truth.velocity() != null) { // a truth written before bursts were part of it has no say
             scores.add(VelocityMatch.score(truth.velocity(), observed.velocityAlerts()));
         }
+        List<KafkaHang> hangs = null;
+        List<String> others = null;
+        if (held != null) {
+            List<KafkaTransactionHanging> named = distinctKafkaTransactions(observed.kafkaTransactions());
+            hangs = new ArrayList<>();
+            others = new ArrayList<>();
+            long namedOnlyByBlockedBy = matchHangs(held, named, observed, hangs, others);
+            if (!held.isEmpty() || !named.isEmpty()) {
+                scores.add(Score.of(KAFKA_HANG, held.size(), named.size() + namedOnlyByBlockedBy,
+                        hangs.stream().filter(KafkaHang::named).count()));
+            }
+        }
 
         long transactions = expectedTxns.size();
         long mismatched = transactions - matched;
+        boolean hangsNamed = hangs == null || hangs.stream().allMatch(KafkaHang::named);
         return new Validation(
-                mismatched == 0,
+                mismatched == 0 && hangsNamed,
                 transactions,
                 matched,
                 mismatched,
@@ -259,7 +326,89 @@ public record Validation(
                 List.copyOf(scores),
                 new DurationError(compared, exact, compared == 0 ? 0.0 : (double) sumAbs / compared,
                         Math.max(maxAbs, 0), maxAbsTxn),
-                listed);
+                listed,
+                hangs == null ? null : List.copyOf(hangs),
+                others == null ? null : List.copyOf(others));
+    }
+
+    /** The Detection row of the Kafka transactions a scenario holds open. */
+    public static final String KAFKA_HANG = "kafka_hang";
+
+    /** How many held-open Kafka transactions the job did not name (0 when none were checked). */
+    public long unnamedKafkaHangs() {
+        return kafkaHangs == null ? 0 : kafkaHangs.stream().filter(h -> !h.named()).count();
+    }
+
+    /**
+     * One record per Kafka transaction: a transaction first named long open, then hanging, has two
+     * records with the same producer id and a start offset in common.
+     */
+    private static List<KafkaTransactionHanging> distinctKafkaTransactions(List<KafkaTransactionHanging> records) {
+        List<KafkaTransactionHanging> distinct = new ArrayList<>();
+        for (KafkaTransactionHanging r : records) {
+            boolean seen = distinct.stream().anyMatch(d -> d.producerId() == r.producerId()
+                    && d.partitions().stream().anyMatch(r.partitions()::contains));
+            if (!seen) {
+                distinct.add(r);
+            }
+        }
+        return distinct;
+    }
+
+    /**
+     * Pairs each held-open transaction with the job's first unclaimed record naming its producer's
+     * transactional id, and counts the outcomes and stuck alerts whose {@code blocked_by} names it.
+     * Adds the job's other records to {@code others}; returns how many hangs only a {@code
+     * blocked_by} named.
+     */
+    private static long matchHangs(List<HeldOpenKafkaTransactions.Held> held, List<KafkaTransactionHanging> named,
+            ObservedTransactions observed, List<KafkaHang> hangs, List<String> others) {
+        boolean[] claimed = new boolean[named.size()];
+        long onlyBlockedBy = 0;
+        for (HeldOpenKafkaTransactions.Held h : held) {
+            KafkaTransactionHanging record = null;
+            for (int i = 0; i < named.size() && record == null; i++) {
+                if (!claimed[i] && h.producedBy(named.get(i).transactionalId())) {
+                    claimed[i] = true;
+                    record = named.get(i);
+                }
+            }
+            String blockerId = null;
+            long outcomes = 0;
+            long alerts = 0;
+            for (Map.Entry<String, Set<String>> e : observed.blockedOutcomes().entrySet()) {
+                if (h.producedBy(e.getKey())) {
+                    outcomes += e.getValue().size();
+                    blockerId = blockerId == null ? e.getKey() : blockerId;
+                }
+            }
+            for (Map.Entry<String, Set<String>> e : observed.blockedAlerts().entrySet()) {
+                if (h.producedBy(e.getKey())) {
+                    alerts += e.getValue().size();
+                    blockerId = blockerId == null ? e.getKey() : blockerId;
+                }
+            }
+            if (record == null && blockerId != null) {
+                onlyBlockedBy++;
+            }
+            hangs.add(new KafkaHang(h.producer(), h.openMs(), h.records(), record != null || blockerId != null,
+                    record != null ? record.transactionalId() : blockerId,
+                    record == null ? null : record.alert(),
+                    record == null ? null : record.ageMs(),
+                    record == null ? List.of() : record.partitions().stream()
+                            .map(p -> p.topic() + "-" + p.partition()).toList(),
+                    outcomes, alerts));
+        }
+        for (int i = 0; i < named.size(); i++) {
+            if (!claimed[i]) {
+                KafkaTransactionHanging r = named.get(i);
+                others.add(String.format(Locale.ROOT, "%s: %s (producer %d) on %s, open %.1f s",
+                        r.alert(), r.transactionalId() == null ? "no transactional id" : r.transactionalId(),
+                        r.producerId(), r.partitions().stream().map(p -> p.topic() + "-" + p.partition())
+                                .collect(Collectors.joining(", ")), r.ageMs() / 1000.0));
+            }
+        }
+        return onlyBlockedBy;
     }
 
     /** The comparison as a plain-text table, for a terminal or a CI log. */

@@ -14,7 +14,15 @@ final class ValidationTable {
         StringBuilder out = new StringBuilder();
         if (v.passed()) {
             out.append(String.format(Locale.ROOT,
-                    "Validation PASSED: all %d transactions have the expected verdict.%n", v.transactions()));
+                    "Validation PASSED: all %d transactions have the expected verdict%s.%n", v.transactions(),
+                    v.kafkaHangs() == null || v.kafkaHangs().isEmpty() ? ""
+                            : String.format(Locale.ROOT, ", and the job named the %d Kafka transaction(s) the scenario"
+                                    + " held open", v.kafkaHangs().size())));
+        } else if (v.mismatched() == 0) {
+            out.append(String.format(Locale.ROOT,
+                    "Validation FAILED: all %d transactions have the expected verdict, but the job did not name %d of"
+                            + " the %d Kafka transaction(s) the scenario held open.%n",
+                    v.transactions(), v.unnamedKafkaHangs(), v.kafkaHangs().size()));
         } else {
             out.append(String.format(Locale.ROOT,
                     "Validation FAILED: %d of %d transactions do not have the expected verdict (%d missing).%n",
@@ -69,6 +77,8 @@ final class ValidationTable {
         }
         out.append(scores);
 
+        out.append(kafkaHangs(v));
+
         Validation.DurationError d = v.durationError();
         if (d.compared() == 0) {
             out.append(String.format("%nDurations: none to compare (no closed outcome with a true duration).%n"));
@@ -101,6 +111,56 @@ final class ValidationTable {
             out.append(list);
         }
         return out.toString();
+    }
+
+    /**
+     * The Kafka transactions the scenario held open, one row each: whether the job named it, by
+     * which record and how many {@code blocked_by}s; then the ones the job named that the scenario
+     * did not hold open.
+     */
+    private static String kafkaHangs(Validation v) {
+        if (v.kafkaHangs() == null || (v.kafkaHangs().isEmpty() && v.otherKafkaTransactions().isEmpty())) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%nKafka transactions the scenario held open (the job must name each)%n"));
+        if (v.kafkaHangs().isEmpty()) {
+            out.append(String.format("none%n"));
+        } else {
+            Text rows = new Text(List.of("producer", "held open", "records", "named", "transactional_id", "named by"));
+            for (Validation.KafkaHang h : v.kafkaHangs()) {
+                rows.row(List.of(h.producer(), seconds(h.heldOpenMs()), Long.toString(h.records()),
+                        h.named() ? "yes" : "NO", h.transactionalId() == null ? "-" : h.transactionalId(),
+                        namedBy(h)));
+            }
+            out.append(rows);
+        }
+        if (!v.otherKafkaTransactions().isEmpty()) {
+            out.append(String.format(Locale.ROOT,
+                    "Note: the job also named %d long-open or hanging Kafka transaction(s) the scenario did not hold"
+                            + " open:%n", v.otherKafkaTransactions().size()));
+            v.otherKafkaTransactions().forEach(o -> out.append("  ").append(o).append(System.lineSeparator()));
+        }
+        return out.toString();
+    }
+
+    private static String namedBy(Validation.KafkaHang h) {
+        List<String> by = new ArrayList<>();
+        if (h.alert() != null) {
+            by.add(String.format(Locale.ROOT, "%s (open %s, on %s)", h.alert(), seconds(h.detectedAgeMs()),
+                    String.join(", ", h.partitions())));
+        }
+        if (h.blockedOutcomes() > 0 || h.blockedAlerts() > 0) {
+            by.add(String.format(Locale.ROOT, "blocked_by of %d outcome(s), %d stuck alert(s)",
+                    h.blockedOutcomes(), h.blockedAlerts()));
+        }
+        return by.isEmpty()
+                ? "nothing: no long-open or hanging record (is --kafka-transactions-long-open below the hold?), no blocked_by"
+                : String.join("; ", by);
+    }
+
+    private static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 
     static String percent(Double ratio) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.txinsight.broker.EmbeddedKafkaBroker;
 import io.txinsight.events.Alert;
 import io.txinsight.events.CloseStatus;
+import io.txinsight.events.KafkaTransactionHanging;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.RecordJson;
 import io.txinsight.events.Truth;
@@ -38,7 +39,8 @@ class ValidateCommandKafkaTest {
     @BeforeAll
     static void startKafka() {
         kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(3, "ok-outcomes", "ok-alerts", "bad-outcomes", "bad-alerts");
+        kafka.createTopics(3, "ok-outcomes", "ok-alerts", "bad-outcomes", "bad-alerts", "hang-outcomes", "hang-alerts",
+                "unnamed-outcomes", "unnamed-alerts");
     }
 
     @AfterAll
@@ -171,6 +173,57 @@ class ValidateCommandKafkaTest {
                 .extracting(Validation.Mismatch::expected, Validation.Mismatch::observed)
                 .containsExactly("aborted", "closed_success");
         assertThat(v.byVerdict().get("closed_failed")).containsEntry("closed_success", 1L);
+    }
+
+    /** A scenario whose events file holds producer p0's Kafka transaction open 15 s (fate hang). */
+    private static SampleScenario.Written withHang(Path dir, long seed) throws Exception {
+        SampleScenario.Written scenario = SampleScenario.write(dir, 40, seed);
+        String txnId = scenario.truth().transactions().get(0).txnId();
+        Files.writeString(scenario.dir().resolve("events.jsonl"),
+                "{\"at_ms\":30,\"topic\":\"t\",\"key\":\"" + txnId + "\",\"txn\":{\"producer\":\"p0\",\"seq\":4,"
+                        + "\"fate\":\"hang\",\"end_ms\":15030},\"event\":{\"event_type\":\"step_done\",\"txn_id\":\""
+                        + txnId + "\",\"ts\":\"2027-01-01T00:00:00.030Z\",\"step\":\"x\"}}\n");
+        return scenario;
+    }
+
+    @Test
+    void aHeldOpenKafkaTransactionNamedOnTheAlertsTopicPasses(@TempDir Path dir) throws Exception {
+        SampleScenario.Written scenario = withHang(dir.resolve("06_sample"), 14);
+        publish("hang-outcomes", "hang-alerts", scenario.perfectOutcomes(), alertsFor(scenario.truth()), true);
+        // Written after every outcome, as a slow collector's would be: the reader still reads it.
+        KafkaTransactionHanging longOpen = new KafkaTransactionHanging(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN,
+                "txinsight-replay-0a1b2c3d-p0", 7, 2, List.of(new KafkaTransactionHanging.HeldPartition("t", 1, 40)),
+                10_400, 1, 12, null, List.of(), List.of(), 2);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("hang-alerts", longOpen.key(), RecordJson.toBytes(longOpen))).get();
+        }
+
+        Run run = validate("--scenario", scenario.dir().toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--outcomes-topic", "hang-outcomes", "--alerts-topic", "hang-alerts", "--timeout", "60s");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(0);
+        assertThat(run.out()).contains("The scenario held 1 Kafka transaction(s) open",
+                "and the job named the 1 Kafka transaction(s) the scenario held open",
+                "kafka_transaction_long_open (open 10.4s, on t-1)");
+        Validation v = ValidationFile.read(scenario.dir().resolve("report").resolve("validation.json")).validation();
+        assertThat(v.kafkaHangs()).singleElement()
+                .satisfies(h -> assertThat(h.transactionalId()).isEqualTo("txinsight-replay-0a1b2c3d-p0"));
+    }
+
+    @Test
+    void aHeldOpenKafkaTransactionNobodyNamedFailsAfterTheTimeout(@TempDir Path dir) throws Exception {
+        SampleScenario.Written scenario = withHang(dir.resolve("06_unnamed"), 15);
+        publish("unnamed-outcomes", "unnamed-alerts", scenario.perfectOutcomes(), alertsFor(scenario.truth()), true);
+
+        Run run = validate("--scenario", scenario.dir().toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--outcomes-topic", "unnamed-outcomes", "--alerts-topic", "unnamed-alerts", "--timeout", "4s");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("Validation FAILED: all 40 transactions have the expected verdict, but the job"
+                + " did not name 1 of the 1 Kafka transaction(s) the scenario held open", "timed out");
     }
 
     @Test

@@ -3,11 +3,15 @@ package io.txinsight.validator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.txinsight.events.Alert;
+import io.txinsight.events.BlockingKafkaTransaction;
 import io.txinsight.events.CloseStatus;
+import io.txinsight.events.KafkaTransactionHanging;
+import io.txinsight.events.KafkaTransactionHanging.HeldPartition;
 import io.txinsight.events.Outcome;
 import io.txinsight.events.Truth;
 import io.txinsight.events.VelocityAlert;
 import io.txinsight.events.Verdict;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -262,5 +266,111 @@ class ValidationTest {
 
     private static Validation.Score score(Validation v, String signal) {
         return v.scores().stream().filter(s -> s.signal().equals(signal)).findFirst().orElseThrow();
+    }
+
+    /** The replayer's name for scenario producer p0 in one replay. */
+    private static final String P0 = "txinsight-replay-1a2b3c4d-p0";
+
+    private static final HeldOpenKafkaTransactions.Held HANG =
+            new HeldOpenKafkaTransactions.Held("p0", 79, 8_001, 23_000, 13, List.of("pay-1"));
+
+    private static KafkaTransactionHanging kafkaRecord(String alert, String transactionalId, long producerId,
+            long startOffset, long ageMs) {
+        return new KafkaTransactionHanging(alert, transactionalId, producerId, 3,
+                List.of(new HeldPartition("txn-events", 0, startOffset), new HeldPartition("txn-events", 2, startOffset + 5)),
+                ageMs, T, 40, null, List.of(), List.of(), T + ageMs);
+    }
+
+    private static Validation withHangs(List<Outcome> outcomes, List<Alert> alerts,
+            List<KafkaTransactionHanging> kafka) {
+        return Validation.compare(truth(TRUTH), ObservedTransactions.of(outcomes, alerts, List.of(), kafka),
+                List.of(HANG), Validation.DEFAULT_LISTED_MISMATCHES);
+    }
+
+    @Test
+    void aHeldOpenKafkaTransactionNamedByALongOpenRecordPasses() {
+        // Named long open, then (the same transaction, a shared start offset) hanging: one transaction.
+        Validation v = withHangs(correctOutcomes(), correctAlerts(), List.of(
+                kafkaRecord(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, P0, 4001, 120, 7_600),
+                kafkaRecord(KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING, P0, 4001, 120, 16_000)));
+
+        assertThat(v.passed()).isTrue();
+        assertThat(v.kafkaHangs()).singleElement().satisfies(h -> {
+            assertThat(h.named()).isTrue();
+            assertThat(h.transactionalId()).isEqualTo(P0);
+            assertThat(h.alert()).isEqualTo(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN);
+            assertThat(h.detectedAgeMs()).isEqualTo(7_600L);
+            assertThat(h.heldOpenMs()).isEqualTo(14_999);
+            assertThat(h.partitions()).containsExactly("txn-events-0", "txn-events-2");
+        });
+        assertThat(v.otherKafkaTransactions()).isEmpty();
+        Validation.Score s = score(v, Validation.KAFKA_HANG);
+        assertThat(List.of(s.expected(), s.observed(), s.truePositives())).containsExactly(1L, 1L, 1L);
+        assertThat(v.table())
+                .contains("and the job named the 1 Kafka transaction(s) the scenario held open")
+                .contains("Kafka transactions the scenario held open (the job must name each)")
+                .containsPattern("p0 +15\\.0s +13 +yes +" + P0
+                        + " +kafka_transaction_long_open \\(open 7\\.6s, on txn-events-0, txn-events-2\\)");
+    }
+
+    @Test
+    void aHeldOpenKafkaTransactionTheJobNeverNamesFailsTheValidation() {
+        // Another producer's long-open transaction does not name p0's (p01 is not p0 either).
+        Validation v = withHangs(correctOutcomes(), correctAlerts(), List.of(
+                kafkaRecord(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, "txinsight-replay-1a2b3c4d-p01", 4002, 7,
+                        9_000)));
+
+        assertThat(v.mismatched()).isZero();
+        assertThat(v.passed()).isFalse();
+        assertThat(v.unnamedKafkaHangs()).isEqualTo(1);
+        assertThat(v.otherKafkaTransactions()).singleElement().asString()
+                .startsWith("kafka_transaction_long_open: txinsight-replay-1a2b3c4d-p01 (producer 4002)");
+        assertThat(v.table())
+                .startsWith("Validation FAILED: all 8 transactions have the expected verdict, but the job did not name 1 of"
+                        + " the 1 Kafka transaction(s) the scenario held open.")
+                .containsPattern("p0 +15\\.0s +13 +NO +- +nothing: no long-open or hanging record")
+                .contains("Note: the job also named 1 long-open or hanging Kafka transaction(s) the scenario did not hold open");
+        // Without the scenario's events file nothing is said about Kafka transactions.
+        assertThat(Validation.compare(truth(TRUTH), correctOutcomes(), correctAlerts()).kafkaHangs()).isNull();
+    }
+
+    @Test
+    void aBlockedByOfWhatItHeldBackNamesItToo() {
+        List<Outcome> outcomes = correctOutcomes();
+        Outcome held = outcomes.get(0);
+        outcomes.set(0, new Outcome(held.txnId(), held.txnType(), held.state(), held.result(), held.openedAtMs(),
+                held.closedAtMs(), held.durationMs(), 15_000L, held.outlier(), held.lastStep(), held.steps(),
+                held.wasStuck(), held.decidedAtMs(), new BlockingKafkaTransaction(P0, 4001, List.of("txn-events-0"))));
+
+        Validation v = withHangs(outcomes, correctAlerts(), List.of());
+
+        assertThat(v.passed()).isTrue();
+        assertThat(v.kafkaHangs()).singleElement().satisfies(h -> {
+            assertThat(h.alert()).isNull();
+            assertThat(h.transactionalId()).isEqualTo(P0);
+            assertThat(h.blockedOutcomes()).isEqualTo(1);
+        });
+        assertThat(v.table()).contains("blocked_by of 1 outcome(s), 0 stuck alert(s)");
+    }
+
+    @Test
+    void theHeldOpenTransactionsAreReadFromTheEventsFile(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        Files.writeString(events, String.join("\n",
+                "{\"at_ms\":10,\"topic\":\"t\",\"key\":\"a\",\"txn\":{\"producer\":\"p1\",\"seq\":1,\"fate\":\"commit\",\"end_ms\":20},"
+                        + "\"event\":{\"event_type\":\"transaction_open\",\"txn_id\":\"a\",\"ts\":\"2026-01-01T00:00:00.010Z\",\"txn_type\":\"payment\"}}",
+                "{\"at_ms\":30,\"topic\":\"t\",\"key\":\"b\",\"txn\":{\"producer\":\"p0\",\"seq\":4,\"fate\":\"hang\",\"end_ms\":15030},"
+                        + "\"event\":{\"event_type\":\"transaction_open\",\"txn_id\":\"b\",\"ts\":\"2026-01-01T00:00:00.030Z\",\"txn_type\":\"payment\"}}",
+                "{\"at_ms\":40,\"topic\":\"t\",\"key\":\"a\",\"txn\":{\"producer\":\"p0\",\"seq\":4,\"fate\":\"hang\",\"end_ms\":15030},"
+                        + "\"event\":{\"event_type\":\"transaction_close\",\"txn_id\":\"a\",\"ts\":\"2026-01-01T00:00:00.040Z\",\"status\":\"success\"}}",
+                ""));
+
+        assertThat(HeldOpenKafkaTransactions.read(events))
+                .containsExactly(new HeldOpenKafkaTransactions.Held("p0", 4, 30, 15_030, 2, List.of("b", "a")));
+        assertThat(HeldOpenKafkaTransactions.read(dir.resolve("none.jsonl"))).isEmpty();
+        assertThat(HANG.producedBy(P0)).isTrue();
+        assertThat(HANG.producedBy(P0 + "-lane2")).isTrue();
+        assertThat(HANG.producedBy("txinsight-replay-1a2b3c4d-p01")).isFalse();
+        assertThat(HANG.producedBy(null)).isFalse();
     }
 }

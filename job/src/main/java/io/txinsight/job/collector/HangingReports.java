@@ -11,16 +11,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the hanging transactions of successive polls into one {@link KafkaTransactionHanging}
- * record each, not one per poll. A hanging transaction is known by its producer id and its start
- * offset on each partition (never the epoch, KIP-890); a producer found hanging on a partition
- * it was not reported for yields a new record listing every partition it holds. What stops
- * hanging is forgotten, so a later hanging transaction of the same producer is reported again.
+ * Turns the hanging and long-open transactions of successive polls into one {@link
+ * KafkaTransactionHanging} record each, not one per poll: {@code kafka_transaction_hanging} for a
+ * hanging one, {@code kafka_transaction_long_open} for one its coordinator still knows but that has
+ * been open longer than the long-open age. A transaction is known by its producer id and its start
+ * offset on each partition (never the epoch, KIP-890); a producer found hanging (or long open) on a
+ * partition it was not reported for yields a new record listing every partition it holds. What
+ * stops hanging (or being long open) is forgotten, so a later transaction of the same producer is
+ * reported again; a long-open transaction that turns hanging gets its hanging record too.
  */
 public final class HangingReports {
 
+    /** Marks a long-open key; a hanging key has no prefix (the state an earlier version checkpointed). */
+    static final String LONG_OPEN_PREFIX = "long-open:";
+
     private final String bootstrapServers;
-    /** {@code producerId@topic-partition:startOffset} of every hanging transaction already reported. */
+    /**
+     * {@code producerId@topic-partition:startOffset} of every hanging transaction already reported,
+     * and the same prefixed with {@value #LONG_OPEN_PREFIX} of every long-open one.
+     */
     private final Set<String> reported = new HashSet<>();
 
     public HangingReports(String bootstrapServers, Collection<String> alreadyReported) {
@@ -28,35 +37,49 @@ public final class HangingReports {
         reported.addAll(alreadyReported);
     }
 
-    /** What has been reported and still hangs: the operator's state at a checkpoint. */
+    /** What has been reported and still hangs or is long open: the operator's state at a checkpoint. */
     public List<String> reported() {
         return List.copyOf(reported);
     }
 
-    /** The records to write for what this poll found hanging that no earlier poll reported. */
+    /**
+     * The records to write for what this poll found hanging or long open that no earlier poll
+     * reported: {@code kafka_transaction_hanging} and {@code kafka_transaction_long_open} ones.
+     */
     public List<KafkaTransactionHanging> newlyHanging(long nowMs, List<OpenKafkaTransaction> open,
             Map<String, PartitionOffsets> offsetsByPartition) {
         Map<Long, List<OpenKafkaTransaction>> hangingByProducer = new LinkedHashMap<>();
-        Set<String> stillHanging = new HashSet<>();
+        Map<Long, List<OpenKafkaTransaction>> longOpenByProducer = new LinkedHashMap<>();
+        Set<String> still = new HashSet<>();
         for (OpenKafkaTransaction t : open) {
-            if (t.kind() == OpenKafkaTransaction.Kind.HANGING) {
-                hangingByProducer.computeIfAbsent(t.producerId(), k -> new ArrayList<>()).add(t);
-                stillHanging.add(key(t));
+            if (t.kind() == OpenKafkaTransaction.Kind.OPEN) {
+                continue;
             }
+            (t.kind() == OpenKafkaTransaction.Kind.HANGING ? hangingByProducer : longOpenByProducer)
+                    .computeIfAbsent(t.producerId(), k -> new ArrayList<>()).add(t);
+            still.add(key(t));
         }
         List<KafkaTransactionHanging> records = new ArrayList<>();
         hangingByProducer.forEach((producerId, held) -> {
-            if (held.stream().allMatch(t -> reported.contains(key(t)))) {
-                return;
+            if (!allReported(held)) {
+                records.add(record(KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING, nowMs, held, offsetsByPartition));
             }
-            records.add(record(nowMs, held, offsetsByPartition));
         });
-        reported.retainAll(stillHanging);
-        reported.addAll(stillHanging);
+        longOpenByProducer.forEach((producerId, held) -> {
+            if (!allReported(held)) {
+                records.add(record(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, nowMs, held, offsetsByPartition));
+            }
+        });
+        reported.retainAll(still);
+        reported.addAll(still);
         return records;
     }
 
-    private KafkaTransactionHanging record(long nowMs, List<OpenKafkaTransaction> held,
+    private boolean allReported(List<OpenKafkaTransaction> held) {
+        return held.stream().allMatch(t -> reported.contains(key(t)));
+    }
+
+    private KafkaTransactionHanging record(String alert, long nowMs, List<OpenKafkaTransaction> held,
             Map<String, PartitionOffsets> offsetsByPartition) {
         OpenKafkaTransaction first = held.get(0);
         List<HeldPartition> partitions = new ArrayList<>();
@@ -77,11 +100,12 @@ public final class HangingReports {
             }
         }
         // Which business transactions it blocks needs the tracker's knowledge (issue 18 §2): not known here yet.
-        return new KafkaTransactionHanging(KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING, first.transactionalId(),
+        return new KafkaTransactionHanging(alert, first.transactionalId(),
                 first.producerId(), epoch, partitions, age, lastWrite, heldBack, null, List.of(), commands, nowMs);
     }
 
     private static String key(OpenKafkaTransaction t) {
-        return t.producerId() + "@" + t.partitionName() + ":" + t.startOffset();
+        String key = t.producerId() + "@" + t.partitionName() + ":" + t.startOffset();
+        return t.kind() == OpenKafkaTransaction.Kind.LONG_OPEN ? LONG_OPEN_PREFIX + key : key;
     }
 }

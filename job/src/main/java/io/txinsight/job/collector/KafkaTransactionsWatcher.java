@@ -25,7 +25,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The collector inside the job (issue 18 §1): at every tick one poll of {@link
- * TransactionsAtTheBroker}, whose newly hanging transactions it emits. It runs at parallelism 1,
+ * TransactionsAtTheBroker}, whose newly hanging and long-open transactions it emits. It runs at parallelism 1,
  * fed by a rate-limited tick source, so it needs no timers; its only state is which hanging
  * transactions it already reported, so a restart does not report them again. It never fails the
  * job: what the broker refuses or does not answer is counted and logged once.

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * broker: asks the broker, through the {@link KafkaTransactionsCollector}, where the input
  * partitions stand, where the job's two consumer groups stand and which Kafka transactions hold
  * the partitions; updates the gauges of {@link CollectorMetrics}; and returns one {@link
- * KafkaTransactionHanging} per newly hanging transaction ({@link HangingReports}).
+ * KafkaTransactionHanging} per newly hanging or long-open transaction ({@link HangingReports}).
  *
  * <p>It never throws: a part of the poll that the broker refuses or does not answer is counted
  * by reason and logged once per distinct cause (and once when it answers again). The offsets come
@@ -69,7 +69,7 @@ public final class TransactionsAtTheBroker {
         return reports.reported();
     }
 
-    /** One poll at {@code nowMs}: updates the gauges and returns the newly hanging transactions. */
+    /** One poll at {@code nowMs}: updates the gauges and returns the newly hanging and long-open transactions. */
     public List<KafkaTransactionHanging> poll(long nowMs) {
         KafkaTransactionsCollector collector;
         List<PartitionOffsets> offsets;
@@ -105,9 +105,17 @@ public final class TransactionsAtTheBroker {
         metrics.polled();
         topicFigures(offsets, open, nowMs);
         List<KafkaTransactionHanging> hanging = reports.newlyHanging(nowMs, open, byPartition);
-        hanging.forEach(h -> LOG.warn("Hanging Kafka transaction of producer {} (transactional id {}) on {}: the committed "
-                + "view reads no further there until it is aborted: {}", h.producerId(), h.transactionalId(),
-                h.partitions(), h.abortCommands()));
+        hanging.forEach(h -> {
+            if (KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN.equals(h.alert())) {
+                LOG.warn("Long-open Kafka transaction of producer {} (transactional id {}) on {}, open {} ms: the committed "
+                        + "view reads no further there until its producer ends it", h.producerId(), h.transactionalId(),
+                        h.partitions(), h.ageMs());
+            } else {
+                LOG.warn("Hanging Kafka transaction of producer {} (transactional id {}) on {}: the committed "
+                        + "view reads no further there until it is aborted: {}", h.producerId(), h.transactionalId(),
+                        h.partitions(), h.abortCommands());
+            }
+        });
         return hanging;
     }
 
