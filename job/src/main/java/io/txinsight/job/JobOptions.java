@@ -225,7 +225,8 @@ public final class JobOptions {
     private long kafkaTransactionsIntervalMs;
 
     @Option(names = "--kafka-transactions-long-open", paramLabel = "<duration>", converter = DurationConverter.class,
-            description = "A Kafka transaction open longer than this on an input partition is flagged long open.")
+            description = "A Kafka transaction open longer than this on an input partition is flagged long open "
+                    + "(a gauge, and one kafka_transaction_long_open record on the alerts topic).")
     private long kafkaTransactionsLongOpenMs;
 
     @Option(names = "--kafka-transaction-max-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
