@@ -28,6 +28,7 @@ PARTITIONS=4
 PARALLELISMS="2 1"
 CHECKPOINT_INTERVAL=10s
 PEER="${PEER:-$ROOT/../shared/peers/seed_design.py}"
+JOB_JAVA_OPTS="${JOB_JAVA_OPTS:-}"   # set -u: unset means none
 [[ -f "$PEER" ]] || PEER=/work/shared/peers/seed_design.py
 while [[ $# -gt 0 ]]; do
   case "$1" in
