@@ -60,23 +60,23 @@ public final class HangingReports {
             still.add(key(t));
         }
         List<KafkaTransactionHanging> records = new ArrayList<>();
-        hangingByProducer.forEach((producerId, held) -> {
-            if (!allReported(held)) {
-                records.add(record(KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING, nowMs, held, offsetsByPartition));
-            }
-        });
-        longOpenByProducer.forEach((producerId, held) -> {
-            if (!allReported(held)) {
-                records.add(record(KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, nowMs, held, offsetsByPartition));
-            }
-        });
+        addUnreported(records, KafkaTransactionHanging.KAFKA_TRANSACTION_HANGING, hangingByProducer, nowMs,
+                offsetsByPartition);
+        addUnreported(records, KafkaTransactionHanging.KAFKA_TRANSACTION_LONG_OPEN, longOpenByProducer, nowMs,
+                offsetsByPartition);
         reported.retainAll(still);
         reported.addAll(still);
         return records;
     }
 
-    private boolean allReported(List<OpenKafkaTransaction> held) {
-        return held.stream().allMatch(t -> reported.contains(key(t)));
+    /** One {@code alert} record per producer whose transaction here was not all reported before. */
+    private void addUnreported(List<KafkaTransactionHanging> records, String alert,
+            Map<Long, List<OpenKafkaTransaction>> byProducer, long nowMs, Map<String, PartitionOffsets> offsets) {
+        byProducer.forEach((producerId, held) -> {
+            if (!held.stream().allMatch(t -> reported.contains(key(t)))) {
+                records.add(record(alert, nowMs, held, offsets));
+            }
+        });
     }
 
     private KafkaTransactionHanging record(String alert, long nowMs, List<OpenKafkaTransaction> held,
@@ -99,7 +99,7 @@ public final class HangingReports {
                 heldBack += Math.max(0, o.highWatermark() - t.startOffset());
             }
         }
-        // Which business transactions it blocks needs the tracker's knowledge (issue 18 §2): not known here yet.
+        // Which business transactions it blocks is the tracker's knowledge: BlockedTransactions adds it.
         return new KafkaTransactionHanging(alert, first.transactionalId(),
                 first.producerId(), epoch, partitions, age, lastWrite, heldBack, null, List.of(), commands, nowMs);
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -78,11 +79,7 @@ public final class RollbackProbe implements AutoCloseable {
     private record Position(String topic, int partition, long offset) {}
 
     /** The records of one business transaction from one offset to another of one partition. */
-    private record Range(String topic, int partition, long fromOffset, long toOffset, String txnId) {
-        Position last() {
-            return new Position(topic, partition, toOffset);
-        }
-    }
+    private record Range(String topic, int partition, long fromOffset, long toOffset, String txnId) {}
 
     /** An answer and the wall-clock ms it was found. */
     private record Found<T>(T answer, long atMs) {}
@@ -236,21 +233,8 @@ public final class RollbackProbe implements AutoCloseable {
 
     /** Places the consumer at {@code offset} (below the LSO) and watches whether it returns that record. */
     private void answer(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long offset) {
-        c.assign(List.of(tp));
-        c.seek(tp, offset);
-        long deadline = System.nanoTime() + ONE_RECORD_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<ConsumerRecord<byte[], byte[]>> records = c.poll(Duration.ofMillis(200)).records(tp);
-            if (!records.isEmpty()) {
-                if (records.get(0).offset() != offset) {
-                    prove(tp, offset);
-                }
-                return; // the first record returned is the one at offset: committed
-            }
-            if (c.position(tp, KAFKA_TIMEOUT) > offset) {
-                prove(tp, offset); // moved past it returning nothing: only aborted records and markers
-                return;
-            }
+        if (noneReturned(c, tp, offset, offset, record -> true)) {
+            prove(tp, offset);
         }
     }
 
@@ -259,27 +243,40 @@ public final class RollbackProbe implements AutoCloseable {
      * of the records returned in it is its transaction's.
      */
     private void answer(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, Range r) {
+        if (noneReturned(c, tp, r.fromOffset(), r.toOffset(), record -> record.value() != null
+                && codec.decode(record.value()) instanceof DecodeResult.Accepted a && r.txnId().equals(a.event().txnId()))) {
+            rangesRolledBack.put(r, System.currentTimeMillis());
+        }
+    }
+
+    /**
+     * Whether a read_committed consumer placed at {@code from} (below the LSO) moves past {@code to}
+     * without returning any record there that {@code counts}: then those records were aborted
+     * (aborted records and transaction markers are skipped, and the position still advances over
+     * them, also at the end of a quiet partition). False when one is returned, when more than
+     * {@value #MAX_RANGE_RECORDS} are read, or when Kafka does not move within the wait.
+     */
+    private boolean noneReturned(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long from, long to,
+            Predicate<ConsumerRecord<byte[], byte[]>> counts) {
         c.assign(List.of(tp));
-        c.seek(tp, r.fromOffset());
+        c.seek(tp, from);
         long deadline = System.nanoTime() + ONE_RECORD_WAIT.toNanos();
         int read = 0;
         while (System.nanoTime() < deadline && read <= MAX_RANGE_RECORDS) {
             for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(200)).records(tp)) {
-                if (record.offset() > r.toOffset()) {
-                    rangesRolledBack.put(r, System.currentTimeMillis());
-                    return;
+                if (record.offset() > to) {
+                    return true;
                 }
                 read++;
-                if (record.value() != null && codec.decode(record.value()) instanceof DecodeResult.Accepted a
-                        && r.txnId().equals(a.event().txnId())) {
-                    return; // one of its records is committed: not rolled back whole
+                if (counts.test(record)) {
+                    return false;
                 }
             }
-            if (c.position(tp, KAFKA_TIMEOUT) > r.toOffset()) {
-                rangesRolledBack.put(r, System.currentTimeMillis()); // the rest were aborted records and markers
-                return;
+            if (c.position(tp, KAFKA_TIMEOUT) > to) {
+                return true;
             }
         }
+        return false;
     }
 
     /**
