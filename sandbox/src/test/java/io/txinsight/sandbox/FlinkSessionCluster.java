@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.awaitility.Awaitility;
 
 /**
@@ -414,9 +415,21 @@ final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768-60999 by default). A port the kernel
+     * hands out (port 0) is one an outgoing connection may take before the JVM we give it to has
+     * bound it: a CI run lost the JobManager's REST port that way while the TaskManagers were
+     * connecting.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000 after 200 tries");
     }
 }
