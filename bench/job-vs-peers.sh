@@ -52,6 +52,7 @@ source bench/standalone-broker.sh
 bench_setup job-vs-peers
 TOPIC=bench-events
 start_broker "$TOPIC:$PARTITIONS,bench-outcomes:$PARTITIONS,bench-alerts:1,bench-dead-letters:1"
+BROKER_PID="${PIDS[0]}"
 
 TXNS=$(( EVENTS / 10 ))
 echo "preloading $TOPIC ($PARTITIONS partitions) with $TXNS business transactions in committed Kafka transactions ..."
@@ -85,12 +86,20 @@ PY_RATE="$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["
 
 # Polls the job's Prometheus endpoint: the events counted per view, summed over event types and
 # subtasks. Prints events/s = RECORDS / (time both views reached RECORDS - time of the first event).
-# Scraping the endpoint is not free (the page lists every Flink metric; at 50 scrapes/s the exporter
-# took a fifth of the CPU), so it polls 4 times a second and every 20 ms only near the end. The start
-# is extrapolated back from the first two samples with events in them.
+# It asks for that one metric family only (`?name[]=`, which the exporter honours by collecting and
+# writing nothing else): the whole page lists every Flink and Kafka client metric, and writing it
+# 4 times a second made the exporter's thread 16 % of the job's CPU in session 7's profile, a cost
+# the peers do not pay. It polls 4 times a second and every 20 ms only near the end. The start is
+# extrapolated back from the first two samples with events in them.
 cat > "$WORK/watch.py" <<'PY'
-import re, sys, time, urllib.request
+import os, re, sys, time, urllib.request
 url, expect, deadline = sys.argv[1], int(sys.argv[2]), time.time() + float(sys.argv[3])
+pids = sys.argv[4:]  # the job's JVM, the broker's: their CPU seconds over the timed window
+tick = os.sysconf("SC_CLK_TCK")
+def cpu(pid):  # user + system CPU seconds of a process so far
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick
+cpu_at_first = None
 line = re.compile(r'^flink_taskmanager_job_task_operator_txinsights_view_event_type_events\{([^}]*)\}\s+(\S+)', re.M)
 samples, views = [], {}
 while time.time() < deadline:
@@ -106,10 +115,14 @@ while time.time() < deadline:
     done = min(views.get("monitor", 0), views.get("committed", 0))
     if sum(views.values()) > 0:
         samples.append((now, sum(views.values())))
+        if cpu_at_first is None:
+            cpu_at_first = [cpu(p) for p in pids]
     if done >= expect:
         (t1, c1), (t2, c2) = samples[0], samples[min(1, len(samples) - 1)]
         first = t1 - c1 * (t2 - t1) / (c2 - c1) if c2 > c1 else t1
-        print(f"{expect / (now - first):.0f} {now - first:.2f}")
+        # CPU from the first sample with events (a little after the first event) to the end.
+        used = [cpu(p) - c for p, c in zip(pids, cpu_at_first)]
+        print(f"{expect / (now - first):.0f} {now - first:.2f} " + " ".join(f"{u:.1f}" for u in used))
         sys.exit(0)
     rate = (samples[-1][1] - samples[0][1]) / 2 / (samples[-1][0] - samples[0][0]) if len(samples) > 1 else 0
     near_end = rate > 0 and (expect - done) / rate < 0.6
@@ -117,7 +130,8 @@ while time.time() < deadline:
 print("timeout", views, file=sys.stderr); sys.exit(1)
 PY
 
-declare -A JOB_RATE JOB_SECONDS
+EVENTS_FAMILY=flink_taskmanager_job_task_operator_txinsights_view_event_type_events
+declare -A JOB_RATE JOB_SECONDS JOB_CPU BROKER_CPU
 for P in $PARALLELISMS; do
   echo "the job at parallelism $P ..."
   WEB_PORT="$(free_port)"; METRICS_PORT="$(free_port)"
@@ -128,10 +142,11 @@ for P in $PARALLELISMS; do
     --checkpoint-interval "$CHECKPOINT_INTERVAL" --parallelism "$P" > "$WORK/job-$P.log" 2>&1 &
   JOB_PID=$!
   PIDS+=("$JOB_PID")
-  if ! read -r rate seconds < <(/usr/bin/python3 "$WORK/watch.py" "http://127.0.0.1:$METRICS_PORT/metrics" "$RECORDS" 600); then
+  if ! read -r rate seconds job_cpu broker_cpu < <(/usr/bin/python3 "$WORK/watch.py" \
+      "http://127.0.0.1:$METRICS_PORT/metrics?name[]=$EVENTS_FAMILY" "$RECORDS" 600 "$JOB_PID" "$BROKER_PID"); then
     tail -40 "$WORK/job-$P.log" >&2; exit 1
   fi
-  JOB_RATE[$P]="$rate"; JOB_SECONDS[$P]="$seconds"
+  JOB_RATE[$P]="$rate"; JOB_SECONDS[$P]="$seconds"; JOB_CPU[$P]="$job_cpu"; BROKER_CPU[$P]="$broker_cpu"
   kill -TERM "$JOB_PID"; wait "$JOB_PID" 2>/dev/null || true
 done
 
@@ -144,6 +159,11 @@ printf "%-58s %12.0f\n" "Kafka ConsumerPerformance, read_committed" "$CP_COMMITT
 printf "%-58s %12.0f\n" "Python design (seed_design.py, both views)" "$PY_RATE"
 for P in $PARALLELISMS; do
   printf "%-58s %12.0f   (%s s)\n" "txinsight job, parallelism $P (both views, every event)" "${JOB_RATE[$P]}" "${JOB_SECONDS[$P]}"
+done
+# CPU per event is steadier than events/s on a shared 2-core machine: compare levers by it.
+for P in $PARALLELISMS; do
+  echo "parallelism $P: CPU while timed: job $(awk -v c="${JOB_CPU[$P]}" -v s="${JOB_SECONDS[$P]}" 'BEGIN {printf "%.1f s (%.2f cores)", c, c / s}'), " \
+       "broker ${BROKER_CPU[$P]} s; job CPU per event $(awk -v c="${JOB_CPU[$P]}" -v n="$RECORDS" 'BEGIN {printf "%.1f", c * 1e6 / n}') µs"
 done
 for P in $PARALLELISMS; do
   echo "parallelism $P: job / ConsumerPerformance read_uncommitted = $(ratio "${JOB_RATE[$P]}" "$CP_UNCOMMITTED") (goal >= 0.5);" \

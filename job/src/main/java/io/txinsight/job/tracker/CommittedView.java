@@ -35,22 +35,26 @@ final class CommittedView implements Evidence {
     private static final long[] NONE = new long[0];
 
     private final Map<String, long[]> highestOffsets = new HashMap<>();
+    /** Per topic and partition, the wall-clock ms its highest offset last moved (0: never). */
+    private final Map<String, long[]> movedAtMs = new HashMap<>();
     private long firstMonitorTs = Long.MIN_VALUE;
     private long maxMonitorTs = Long.MIN_VALUE;
     private long maxCommittedTs = Long.MIN_VALUE;
     private volatile long lagMs;
 
-    /** A committed record was processed here. */
-    void committed(String topic, int partition, long offset, long ts) {
+    /** A committed record was processed here; {@code seenAtMs} is the wall-clock ms it was read. */
+    void committed(String topic, int partition, long offset, long ts, long seenAtMs) {
         long[] offsets = highestOffsets.getOrDefault(topic, NONE);
         if (partition >= offsets.length) {
             long[] grown = Arrays.copyOf(offsets, partition + 1);
             Arrays.fill(grown, offsets.length, grown.length, -1L);
             highestOffsets.put(topic, grown);
             offsets = grown;
+            movedAtMs.put(topic, Arrays.copyOf(movedAtMs.getOrDefault(topic, NONE), partition + 1));
         }
         if (offset > offsets[partition]) {
             offsets[partition] = offset;
+            movedAtMs.get(topic)[partition] = seenAtMs;
         }
         if (ts > maxCommittedTs) {
             maxCommittedTs = ts;
@@ -74,6 +78,19 @@ final class CommittedView implements Evidence {
     public boolean hasPassed(String topic, int partition, long offset) {
         long[] offsets = highestOffsets.get(topic);
         return offsets != null && partition >= 0 && partition < offsets.length && offsets[partition] > offset;
+    }
+
+    /**
+     * Whether this subtask's committed view of the partition is still moving: a committed record
+     * of it that took its highest offset further was read here less than {@code withinMs} before
+     * {@code nowMs} (wall clock). While it moves, the committed view brings the evidence itself
+     * (it passes the offset, or the committed copy arrives), so asking Kafka would only repeat it:
+     * during a catch-up the monitor view runs ahead and nearly every close would be asked about.
+     */
+    boolean moving(String topic, int partition, long nowMs, long withinMs) {
+        long[] moved = movedAtMs.get(topic);
+        return moved != null && partition >= 0 && partition < moved.length && moved[partition] > 0
+                && nowMs - moved[partition] < withinMs;
     }
 
     /**

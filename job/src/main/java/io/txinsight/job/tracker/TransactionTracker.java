@@ -144,17 +144,23 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
             probe = new RollbackProbe(probeSettings, "txinsight-rollback-probe-" + task.getIndexOfThisSubtask());
             // The committed view's own evidence first: it costs nothing. Kafka is asked only when
             // that has nothing to say.
+            // Nor while the committed view of the partition is still moving here: it brings the
+            // evidence by itself then (a catch-up would otherwise ask about nearly every close, a
+            // seek and a fetch each). A quiet partition or one a Kafka transaction pins stops moving.
+            long stillFor = probeSettings.roundEveryMs();
             evidence = new Evidence() {
                 @Override
                 public boolean hasPassed(String topic, int partition, long offset) {
                     return committedView.hasPassed(topic, partition, offset)
-                            || probe.rolledBack(topic, partition, offset);
+                            || (!committedView.moving(topic, partition, System.currentTimeMillis(), stillFor)
+                                    && probe.rolledBack(topic, partition, offset));
                 }
 
                 @Override
                 public boolean rolledBack(String topic, int partition, long fromOffset, long toOffset) {
                     return committedView.hasPassed(topic, partition, toOffset)
-                            || probe.noneCommitted(topic, partition, fromOffset, toOffset, currentTxnId);
+                            || (!committedView.moving(topic, partition, System.currentTimeMillis(), stillFor)
+                                    && probe.noneCommitted(topic, partition, fromOffset, toOffset, currentTxnId));
                 }
 
                 @Override
@@ -215,7 +221,7 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         if (view == View.MONITOR) {
             committedView.monitor(e.ts);
         } else {
-            committedView.committed(e.topic, e.partition, e.offset, e.ts);
+            committedView.committed(e.topic, e.partition, e.offset, e.ts, e.seenAtMs);
         }
         currentTxnId = e.txnId;
         TxnState held = state.value();
