@@ -3,13 +3,13 @@ package io.txinsight.job.records;
 import io.txinsight.events.CloseStatus;
 import io.txinsight.events.EventType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.BigDecSerializer;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Writes a {@link ViewEvent} field by field in a fixed order: every event crosses the network once
@@ -17,13 +17,15 @@ import org.apache.flink.types.StringValue;
  * creating and filling each one (docs/performance.md).
  *
  * <p>Wire form: view, event type and status as one byte each (the enum's position, -1 for null),
- * then txn_id, ts, step, txn_type, topic, partition, offset and seen-at, strings as Flink's
- * {@link StringValue} writes them (null allowed); then whether attributes follow (only on an
- * open), and if so account, amount (as Flink's {@link BigDecSerializer}), currency, merchant,
- * category and the problem bits. Events travel only between running tasks (checkpoints are
- * aligned, so none is ever in a checkpoint): the attributes were added without a new snapshot. A change to this form, or to the order of
- * {@link View}, {@link EventType} or {@link CloseStatus}, needs a new snapshot class that says
- * how to read the old form ({@code ViewEventSerializerTest} pins the order).
+ * then txn_id, ts, step, txn_type, topic, partition, offset and seen-at, strings as their UTF-8
+ * bytes after a byte count (-1 for null); then whether attributes follow (only on an open), and if
+ * so account, amount (as Flink's {@link BigDecSerializer}), currency, merchant, category and the
+ * problem bits. Events travel only between running tasks (checkpoints are aligned, so none is ever
+ * in a checkpoint, and no state holds one): the attributes and the string form changed without a
+ * new snapshot. Should events ever be kept in state or unaligned checkpoints, a change to this
+ * form, or to the order of {@link View}, {@link EventType} or {@link CloseStatus}, needs a new
+ * snapshot class that says how to read the old form ({@code ViewEventSerializerTest} pins the
+ * order).
  */
 public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent> {
     private static final long serialVersionUID = 1L;
@@ -81,11 +83,11 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         out.writeByte(e.view == null ? -1 : e.view.ordinal());
         out.writeByte(e.eventType == null ? -1 : e.eventType.ordinal());
         out.writeByte(e.status == null ? -1 : e.status.ordinal());
-        StringValue.writeString(e.txnId, out);
+        writeText(e.txnId, out);
         out.writeLong(e.ts);
-        StringValue.writeString(e.step, out);
-        StringValue.writeString(e.txnType, out);
-        StringValue.writeString(e.topic, out);
+        writeText(e.step, out);
+        writeText(e.txnType, out);
+        writeText(e.topic, out);
         out.writeInt(e.partition);
         out.writeLong(e.offset);
         out.writeLong(e.seenAtMs);
@@ -93,11 +95,11 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         boolean attributes = e.eventType == EventType.TRANSACTION_OPEN;
         out.writeBoolean(attributes);
         if (attributes) {
-            StringValue.writeString(e.account, out);
+            writeText(e.account, out);
             BigDecSerializer.INSTANCE.serialize(e.amount, out);
-            StringValue.writeString(e.currency, out);
-            StringValue.writeString(e.merchant, out);
-            StringValue.writeString(e.category, out);
+            writeText(e.currency, out);
+            writeText(e.merchant, out);
+            writeText(e.category, out);
             out.writeInt(e.attributeProblems);
         }
     }
@@ -112,20 +114,20 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
         reuse.view = byPosition(VIEWS, in.readByte());
         reuse.eventType = byPosition(EVENT_TYPES, in.readByte());
         reuse.status = byPosition(STATUSES, in.readByte());
-        reuse.txnId = StringValue.readString(in);
+        reuse.txnId = readText(in);
         reuse.ts = in.readLong();
-        reuse.step = StringValue.readString(in);
-        reuse.txnType = StringValue.readString(in);
-        reuse.topic = StringValue.readString(in);
+        reuse.step = readText(in);
+        reuse.txnType = readText(in);
+        reuse.topic = readText(in);
         reuse.partition = in.readInt();
         reuse.offset = in.readLong();
         reuse.seenAtMs = in.readLong();
         if (in.readBoolean()) {
-            reuse.account = StringValue.readString(in);
+            reuse.account = readText(in);
             reuse.amount = BigDecSerializer.readBigDecimal(in);
-            reuse.currency = StringValue.readString(in);
-            reuse.merchant = StringValue.readString(in);
-            reuse.category = StringValue.readString(in);
+            reuse.currency = readText(in);
+            reuse.merchant = readText(in);
+            reuse.category = readText(in);
             reuse.attributeProblems = in.readInt();
         } else {
             reuse.account = null;
@@ -136,6 +138,47 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
             reuse.attributeProblems = 0;
         }
         return reuse;
+    }
+
+    /**
+     * A string as its UTF-8 bytes after their count (-1 for null). Flink's {@code StringValue}
+     * writes a variable-length code per char and reads them back one by one through a thread-local
+     * buffer: about a tenth of the tracker thread went into it (docs/performance.md). The JDK
+     * encodes and decodes the ASCII that txn_ids, steps, types and topics almost always are in
+     * one copy.
+     */
+    private static void writeText(String s, DataOutputView out) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readText(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0) {
+            throw new IOException("a string of " + length + " bytes: not a ViewEvent of this version of txinsight?");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void copyText(DataInputView source, DataOutputView target) throws IOException {
+        int length = source.readInt();
+        target.writeInt(length);
+        if (length > 0) {
+            // Through an array: DataOutputSerializer.write(DataInputView, n) does not grow its buffer.
+            byte[] bytes = new byte[length];
+            source.readFully(bytes);
+            target.write(bytes);
+        }
     }
 
     private static <E> E byPosition(E[] values, byte position) throws IOException {
@@ -151,21 +194,25 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        target.write(source, 3);
-        StringValue.copyString(source, target);
+        target.writeByte(source.readByte());
+        target.writeByte(source.readByte());
+        target.writeByte(source.readByte());
+        copyText(source, target);
         target.writeLong(source.readLong());
-        StringValue.copyString(source, target);
-        StringValue.copyString(source, target);
-        StringValue.copyString(source, target);
-        target.write(source, 4 + 8 + 8);
+        copyText(source, target);
+        copyText(source, target);
+        copyText(source, target);
+        target.writeInt(source.readInt());
+        target.writeLong(source.readLong());
+        target.writeLong(source.readLong());
         boolean attributes = source.readBoolean();
         target.writeBoolean(attributes);
         if (attributes) {
-            StringValue.copyString(source, target);
+            copyText(source, target);
             BigDecSerializer.INSTANCE.copy(source, target);
-            StringValue.copyString(source, target);
-            StringValue.copyString(source, target);
-            StringValue.copyString(source, target);
+            copyText(source, target);
+            copyText(source, target);
+            copyText(source, target);
             target.writeInt(source.readInt());
         }
     }

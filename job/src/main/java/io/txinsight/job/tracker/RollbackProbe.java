@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The probe runs on a thread of its own, so the tracker never waits for Kafka: the tracker asks
  * ({@link #rolledBack}), the question is answered at the next round, and the lifecycle's next abort
- * re-check reads the answer. Only tentatively closed transactions past their abort grace ask, so a
- * healthy stream costs nothing. What is undecided (the transaction still open at the broker, Kafka
- * unreachable) is simply asked again at the next re-check.
+ * re-check reads the answer. Only tentatively closed (or wholly uncommitted) transactions ask,
+ * and only while the committed view of their partition stands still on the asking subtask (the
+ * tracker's rule): while it moves, it brings the evidence itself, so a healthy stream and a
+ * catch-up cost nothing. What is undecided (the transaction still open at the broker, Kafka
+ * unreachable, the round's answers spent) is simply asked again at the next re-check.
  */
 public final class RollbackProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackProbe.class);
@@ -63,6 +65,15 @@ public final class RollbackProbe implements AutoCloseable {
     static final int MAX_RANGE_RECORDS = 10_000;
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ONE_RECORD_WAIT = Duration.ofSeconds(2);
+    /**
+     * A round reads at most this many answers; the questions left are asked again at their next
+     * re-check. Each answer is a seek and a fetch, for the broker too: when the committed view
+     * stalls for a moment in a catch-up (a checkpoint's barrier alignment, say), every close of
+     * the partition is asked about at once, and answering them all made the probe and the broker a
+     * fifth of the machine's CPU (docs/performance.md). Not a time budget: an answer that a
+     * record was rolled back waits for a poll that returns nothing, so it is slow but cheap.
+     */
+    static final int MAX_ANSWERS_PER_ROUND = 100;
 
     /**
      * Where to ask: the views' bootstrap servers and Kafka properties (security included), and how
@@ -192,17 +203,19 @@ public final class RollbackProbe implements AutoCloseable {
             KafkaConsumer<byte[], byte[]> c = consumer();
             // A read_committed consumer's end offset is the last stable offset.
             Map<TopicPartition, Long> stable = c.endOffsets(byPartition.keySet(), KAFKA_TIMEOUT);
+            int[] answers = {0};
             byPartition.forEach((tp, asked) -> {
                 long lso = stable.getOrDefault(tp, -1L);
                 List<Long> offsets = new ArrayList<>(asked);
                 for (Range r : rangesByPartition.getOrDefault(tp, List.of())) {
-                    if (r.toOffset() < lso) {
-                        answer(c, tp, r);
-                    } else {
+                    if (r.toOffset() >= lso) {
                         offsets.add(r.toOffset());
+                    } else if (answers[0]++ < MAX_ANSWERS_PER_ROUND) {
+                        answer(c, tp, r);
                     }
                 }
                 offsets.stream().filter(o -> o < lso).sorted(Comparator.naturalOrder())
+                        .filter(o -> answers[0]++ < MAX_ANSWERS_PER_ROUND)
                         .forEach(o -> answer(c, tp, o));
                 List<Long> pinned = offsets.stream().filter(o -> o >= lso).toList();
                 if (lso >= 0 && !pinned.isEmpty()) {
@@ -338,6 +351,8 @@ public final class RollbackProbe implements AutoCloseable {
             // only the first record (500 made the probe 7 % of a catch-up's CPU); a range is read
             // a record per poll from the fetched batch.
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+            // An answer needs the batch at the offset asked, not a megabyte from it (the default).
+            p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "65536");
             p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
             p.remove(ConsumerConfig.GROUP_ID_CONFIG);
             consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
