@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * catch-up cost nothing. What is undecided (the transaction still open at the broker, Kafka
  * unreachable, the round's answers spent) is simply asked again at the next re-check.
  */
-public final class RollbackProbe implements AutoCloseable {
+public final class RollbackProbe implements ProbedEvidence.Questions, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackProbe.class);
 
     /** At most this many questions wait for a round; more are dropped and asked again later. */
@@ -134,7 +134,8 @@ public final class RollbackProbe implements AutoCloseable {
      * Whether the record at {@code offset} has been proven rolled back. If not (yet), the question
      * is queued for the next round.
      */
-    boolean rolledBack(String topic, int partition, long offset) {
+    @Override
+    public boolean rolledBack(String topic, int partition, long offset) {
         Position p = new Position(topic, partition, offset);
         if (rolledBack.containsKey(p)) {
             return true;
@@ -153,7 +154,8 @@ public final class RollbackProbe implements AutoCloseable {
      * are read and told apart by their {@code txn_id}). If not (yet) proven, the question is queued
      * for the next round; a range of more than {@value #MAX_RANGE_RECORDS} records is never proven.
      */
-    boolean noneCommitted(String topic, int partition, long fromOffset, long toOffset, String txnId) {
+    @Override
+    public boolean noneCommitted(String topic, int partition, long fromOffset, long toOffset, String txnId) {
         Range r = new Range(topic, partition, fromOffset, toOffset, txnId);
         if (rangesRolledBack.containsKey(r)) {
             return true;
@@ -169,7 +171,8 @@ public final class RollbackProbe implements AutoCloseable {
      * asked, or null. Asked through {@link #rolledBack} or {@link #noneCommitted} (its last
      * offset), which queue the question.
      */
-    Blocker blockerOf(String topic, int partition, long offset) {
+    @Override
+    public Blocker blockerOf(String topic, int partition, long offset) {
         Found<Blocker> found = heldBack.get(new Position(topic, partition, offset));
         return found == null ? null : found.answer();
     }

@@ -142,32 +142,10 @@ public class TransactionTracker extends KeyedCoProcessFunction<String, ViewEvent
         if (probeSettings != null) {
             TaskInfo task = getRuntimeContext().getTaskInfo();
             probe = new RollbackProbe(probeSettings, "txinsight-rollback-probe-" + task.getIndexOfThisSubtask());
-            // The committed view's own evidence first: it costs nothing. Kafka is asked only when
-            // that has nothing to say.
-            // Nor while the committed view of the partition is still moving here: it brings the
-            // evidence by itself then (a catch-up would otherwise ask about nearly every close, a
-            // seek and a fetch each). A quiet partition or one a Kafka transaction pins stops moving.
-            long stillFor = probeSettings.roundEveryMs();
-            evidence = new Evidence() {
-                @Override
-                public boolean hasPassed(String topic, int partition, long offset) {
-                    return committedView.hasPassed(topic, partition, offset)
-                            || (!committedView.moving(topic, partition, System.currentTimeMillis(), stillFor)
-                                    && probe.rolledBack(topic, partition, offset));
-                }
-
-                @Override
-                public boolean rolledBack(String topic, int partition, long fromOffset, long toOffset) {
-                    return committedView.hasPassed(topic, partition, toOffset)
-                            || (!committedView.moving(topic, partition, System.currentTimeMillis(), stillFor)
-                                    && probe.noneCommitted(topic, partition, fromOffset, toOffset, currentTxnId));
-                }
-
-                @Override
-                public Blocker blockerOf(String topic, int partition, long offset) {
-                    return probe.blockerOf(topic, partition, offset);
-                }
-            };
+            // The committed view's own evidence first; Kafka only while that of the partition
+            // stands still (see ProbedEvidence).
+            evidence = new ProbedEvidence(committedView, probe, () -> currentTxnId, System::currentTimeMillis,
+                    probeSettings.roundEveryMs());
         }
         lifecycle = new TxnLifecycle(timings, evidence, new NamePool(NamePool.DEFAULT_CAPACITY));
         TrackerMetrics metrics = metricsFactory.create(getRuntimeContext().getMetricGroup(), tally);
