@@ -143,9 +143,9 @@ public final class ViewEventSerializer extends TypeSerializerSingleton<ViewEvent
     /**
      * A string as its UTF-8 bytes after their count (-1 for null). Flink's {@code StringValue}
      * writes a variable-length code per char and reads them back one by one through a thread-local
-     * buffer: about a tenth of the tracker thread went into it (docs/performance.md). The JDK
-     * encodes and decodes the ASCII that txn_ids, steps, types and topics almost always are in
-     * one copy.
+     * buffer; the JDK encodes and decodes the ASCII that txn_ids, steps, types and topics almost
+     * always are in one copy. Alone, an event is written and read back in 123 to 183 ns instead of
+     * 205 to 217 (docs/performance.md): a small part of what an event costs the job.
      */
     private static void writeText(String s, DataOutputView out) throws IOException {
         if (s == null) {
