@@ -4,7 +4,6 @@ import io.txinsight.events.Alert;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
-import io.txinsight.job.tracker.lifecycle.Blocker;
 import io.txinsight.job.tracker.lifecycle.Decision;
 import io.txinsight.job.tracker.lifecycle.Decisions;
 import io.txinsight.job.tracker.lifecycle.Evidence;
