@@ -13,12 +13,16 @@
 #   2. Kafka's ConsumerPerformance, read_uncommitted and then read_committed (its own JVM);
 #   3. the design's Python aggregator, ../shared/peers/seed_design.py (two librdkafka consumers);
 #   4. the job, `./txinsight job --starting-offsets earliest`, once per parallelism, timed from its
-#      own metrics endpoint: from the first counted event until both views have counted every event.
+#      own metrics endpoint: from the first counted event until both views have counted every event;
+#   5. the floor: Flink alone reading both views, in the same local runtime, per parallelism and per
+#      shape (FlinkFloorBench: chained, chained-decode, keyby, keyby-decode, views), doing nothing
+#      else. What no job reading both views could beat on this machine.
 #
 # Needs Debian's python3-confluent-kafka and python3-prometheus-client for the Python peer:
 #   apt-get install -y --no-install-recommends python3-confluent-kafka python3-prometheus-client
 # JOB_JAVA_OPTS reaches only the job's JVM, with {P} replaced by the parallelism, e.g. a profile:
 #   JOB_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/job-p{P}.jfr,settings=profile' bench/job-vs-peers.sh
+# FLOOR_SHAPES picks the floor's shapes; FLOOR_JAVA_OPTS reaches its JVMs, {P} and {SHAPE} replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -29,6 +33,7 @@ PARALLELISMS="2 1"
 CHECKPOINT_INTERVAL=10s
 PEER="${PEER:-$ROOT/../shared/peers/seed_design.py}"
 JOB_JAVA_OPTS="${JOB_JAVA_OPTS:-}"   # set -u: unset means none
+FLOOR_JAVA_OPTS="${FLOOR_JAVA_OPTS:-}"
 [[ -f "$PEER" ]] || PEER=/work/shared/peers/seed_design.py
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --parallelism) PARALLELISMS="$2"; shift 2 ;;
     --checkpoint-interval) CHECKPOINT_INTERVAL="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "job-vs-peers: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -134,6 +139,11 @@ while time.time() < deadline:
 print("timeout", views, file=sys.stderr); sys.exit(1)
 PY
 
+checkpoint_ms() { # 10s, 2m, 500ms -> milliseconds
+  awk -v d="$1" 'BEGIN {n = d + 0; u = d; sub(/^[0-9.]+/, "", u);
+    printf "%d", n * (u == "ms" ? 1 : u == "s" || u == "" ? 1000 : u == "m" || u == "min" ? 60000 : 3600000)}'
+}
+
 EVENTS_FAMILY=flink_taskmanager_job_task_operator_txinsights_view_event_type_events
 declare -A JOB_RATE JOB_SECONDS JOB_CPU BROKER_CPU JOB_SECOND_HALF
 for P in $PARALLELISMS; do
@@ -154,6 +164,29 @@ for P in $PARALLELISMS; do
   kill -TERM "$JOB_PID"; wait "$JOB_PID" 2>/dev/null || true
 done
 
+# The floor: Flink alone, in the same local runtime, reading both views and doing nothing else
+# (FlinkFloorBench). What no code of the job could beat on this machine; the job's figure is read
+# against it.
+FLOOR_SHAPES="${FLOOR_SHAPES:-chained chained-decode keyby keyby-decode views}"
+declare -A FLOOR_RATE FLOOR_CPU
+mvn -B -o -q -pl job test-compile > "$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
+FLOOR_CP="job/target/test-classes:job/target/classes:$(cat "$WORK/tools.classpath")"
+for P in $PARALLELISMS; do
+  for SHAPE in $FLOOR_SHAPES; do
+    echo "Flink alone ($SHAPE) at parallelism $P ..."
+    FLOOR_OPTS="${FLOOR_JAVA_OPTS//\{P\}/$P}"
+    # shellcheck disable=SC2086  # the options are words
+    if ! java -Xmx2g ${FLOOR_OPTS//\{SHAPE\}/$SHAPE} --add-modules=jdk.incubator.foreign --add-opens=java.base/java.util=ALL-UNNAMED \
+        --add-opens=java.base/java.lang=ALL-UNNAMED -cp "$FLOOR_CP" io.txinsight.job.FlinkFloorBench \
+        "$BOOTSTRAP" "$TOPIC" "$RECORDS" "$P" "$SHAPE" "$(checkpoint_ms "$CHECKPOINT_INTERVAL")" "$WORK/floor-$SHAPE-$P" \
+        > "$WORK/floor-$SHAPE-$P.log" 2>&1; then
+      tail -40 "$WORK/floor-$SHAPE-$P.log" >&2; exit 1
+    fi
+    read -r rate _ cpu < <(tail -1 "$WORK/floor-$SHAPE-$P.log")  # its one line comes last, after Flink's log
+    FLOOR_RATE[$SHAPE,$P]="$rate"; FLOOR_CPU[$SHAPE,$P]="$cpu"
+  done
+done
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo
 echo "== catch-up on $RECORDS events ($AVG_BYTES B JSON, $PARTITIONS partitions, committed Kafka transactions), $(nproc) cores, $(date -u +%FT%TZ)"
@@ -163,6 +196,12 @@ printf "%-58s %12.0f\n" "Kafka ConsumerPerformance, read_committed" "$CP_COMMITT
 printf "%-58s %12.0f\n" "Python design (seed_design.py, both views)" "$PY_RATE"
 for P in $PARALLELISMS; do
   printf "%-58s %12.0f   (%s s)\n" "txinsight job, parallelism $P (both views, every event)" "${JOB_RATE[$P]}" "${JOB_SECONDS[$P]}"
+done
+for P in $PARALLELISMS; do
+  for SHAPE in $FLOOR_SHAPES; do
+    printf "%-58s %12.0f   (CPU %s µs per event)\n" "Flink alone, $SHAPE, parallelism $P" "${FLOOR_RATE[$SHAPE,$P]}" \
+      "$(awk -v c="${FLOOR_CPU[$SHAPE,$P]}" -v n="$RECORDS" 'BEGIN {printf "%.1f", c * 1e6 / n}')"
+  done
 done
 # CPU per event is steadier than events/s on a shared 2-core machine: compare levers by it.
 for P in $PARALLELISMS; do

@@ -1,0 +1,198 @@
+package io.txinsight.job;
+
+import io.txinsight.events.EventCodec;
+import io.txinsight.events.OpenAttributes;
+import io.txinsight.job.records.View;
+import io.txinsight.job.records.ViewEvent;
+import io.txinsight.job.sources.KafkaViews;
+import io.txinsight.job.sources.StartingOffsets;
+import io.txinsight.job.sources.ViewRouter;
+import io.txinsight.job.sources.ViewWatermarks;
+import io.txinsight.job.tracker.TransactionTracker;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.co.CoProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * The floor under the job's catch-up (bench/job-vs-peers.sh runs it): how fast Flink itself, on
+ * this machine, in the same local runtime the job uses, reads the topic in both views when the
+ * program does nothing else. Not a test, and not txinsight: a reference, so the job's figure can
+ * be read against what no code of ours could beat.
+ *
+ * <p>Shapes (one per run):
+ * <ul>
+ *   <li>{@code chained}: each view's source counts its records in a chained operator. No shuffle;
+ *       the most a Flink job reading both views can do.
+ *   <li>{@code chained-decode}: the same with every record decoded by the job's {@link EventCodec}.
+ *   <li>{@code keyby}: both views keyed by the record's key (the producer's txn_id) and connected,
+ *       as the tracker is, into a function that only counts. The shape of the job without its work.
+ *   <li>{@code keyby-decode}: the same with every record decoded by the job's {@link EventCodec}.
+ *   <li>{@code views}: the job's own sources, deserializers and routers, keyed by txn_id into a
+ *       function that only counts: the job up to its tracker, with none of the work after it.
+ * </ul>
+ *
+ * <p>Timed as the job is: from the first record read until both views have counted every record
+ * after the last operator; CPU is this JVM's over the same span. Checkpoints as the job's default
+ * (aligned, exactly-once, every {@code checkpointMs}).
+ *
+ * <pre>FlinkFloorBench bootstrap topic recordsPerView parallelism shape checkpointMs workDir</pre>
+ * (Flink's checkpoints and temporary files go under {@code workDir}; the caller removes it)
+ * prints one line: {@code events/s seconds cpuSeconds}.
+ */
+public final class FlinkFloorBench {
+
+    private static final AtomicLong FIRST_NANOS = new AtomicLong();
+    private static final AtomicLong FIRST_CPU_NANOS = new AtomicLong();
+    private static final AtomicLong COUNTED = new AtomicLong();
+    private static final AtomicLong LAST_NANOS = new AtomicLong();
+    private static final AtomicLong LAST_CPU_NANOS = new AtomicLong();
+    private static volatile long expected;
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        String topic = args[1];
+        long recordsPerView = Long.parseLong(args[2]);
+        int parallelism = Integer.parseInt(args[3]);
+        String shape = args[4];
+        long checkpointMs = Long.parseLong(args[5]);
+        expected = 2 * recordsPerView;
+
+        Path work = Files.createDirectories(Path.of(args[6]));
+        Configuration conf = new Configuration();
+        conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
+        conf.setString("io.tmp.dirs", work.resolve("tmp").toString());
+        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
+        env.getConfig().enableObjectReuse();
+
+        boolean decode = shape.endsWith("-decode");
+        boolean raw = !shape.equals("views");
+        DataStream<String> monitor = !raw ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, decode),
+                WatermarkStrategy.noWatermarks(), "monitor");
+        DataStream<String> committed = !raw ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, decode),
+                WatermarkStrategy.noWatermarks(), "committed");
+        switch (shape) {
+            case "chained", "chained-decode" -> {
+                monitor.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
+                committed.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
+            }
+            case "keyby", "keyby-decode" -> monitor.keyBy(k -> k, Types.STRING)
+                    .connect(committed.keyBy(k -> k, Types.STRING))
+                    .process(new Counting<String>(), Types.STRING)
+                    .sinkTo(new DiscardingSink<>());
+            case "views" -> {
+                // The job's own sources, deserializers and routers, keyed as the tracker keys them.
+                JobConfig config = JobConfig.DEFAULTS.withBootstrapServers(bootstrap).withTopics(topic)
+                        .withStartingOffsets(StartingOffsets.EARLIEST).withBoundedInput(true);
+                DataStream<ViewEvent> monitorEvents = env.fromSource(
+                                KafkaViews.source(config.kafkaInput(), View.MONITOR, "flink-floor-monitor-" + System.nanoTime()),
+                                ViewWatermarks.monitor(config.outOfOrdernessMs(), config.idleAdvanceAfterMs()), "monitor view")
+                        .process(new ViewRouter(View.MONITOR));
+                DataStream<ViewEvent> committedEvents = env.fromSource(
+                                KafkaViews.source(config.kafkaInput(), View.COMMITTED, "flink-floor-committed-" + System.nanoTime()),
+                                ViewWatermarks.committed(), "committed view")
+                        .process(new ViewRouter(View.COMMITTED));
+                monitorEvents.keyBy(new TransactionTracker.ByTxnId())
+                        .connect(committedEvents.keyBy(new TransactionTracker.ByTxnId()))
+                        .process(new Counting<ViewEvent>(), Types.STRING)
+                        .sinkTo(new DiscardingSink<>());
+            }
+            default -> throw new IllegalArgumentException("shape: chained, chained-decode, keyby, keyby-decode or views, not " + shape);
+        }
+        env.execute("flink-floor-" + shape);
+        if (COUNTED.get() != expected) {
+            throw new IllegalStateException("counted " + COUNTED.get() + " records, expected " + expected);
+        }
+        double seconds = (LAST_NANOS.get() - FIRST_NANOS.get()) / 1e9;
+        double cpu = (LAST_CPU_NANOS.get() - FIRST_CPU_NANOS.get()) / 1e9;
+        System.out.printf("%.0f %.2f %.1f%n", recordsPerView / seconds, seconds, cpu);
+    }
+
+    private static KafkaSource<String> source(String bootstrap, String topic, View view, boolean decode) {
+        return KafkaSource.<String>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(topic)
+                .setGroupId("flink-floor-" + view.label() + "-" + System.nanoTime())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, KafkaViews.isolationLevel(view))
+                .setDeserializer(new Keys(decode))
+                .build();
+    }
+
+    /** The record's key as a string; with {@code decode}, after decoding the value as the job does. */
+    private static final class Keys implements KafkaRecordDeserializationSchema<String> {
+        private static final long serialVersionUID = 1L;
+        private final boolean decode;
+        private transient EventCodec codec;
+
+        Keys(boolean decode) {
+            this.decode = decode;
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<String> out) {
+            if (decode) {
+                if (codec == null) {
+                    codec = new EventCodec();
+                }
+                codec.decodeKeeping(OpenAttributes.NAMES, record.value());
+            }
+            out.collect(new String(record.key(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    /** Both views in, nothing out: counts them. */
+    private static final class Counting<T> extends CoProcessFunction<T, T, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement1(T record, Context ctx, Collector<String> out) {
+            counted(record);
+        }
+
+        @Override
+        public void processElement2(T record, Context ctx, Collector<String> out) {
+            counted(record);
+        }
+    }
+
+    private static boolean counted(Object record) {
+        if (FIRST_NANOS.get() == 0 && FIRST_NANOS.compareAndSet(0, System.nanoTime())) {
+            FIRST_CPU_NANOS.set(processCpuNanos());
+        }
+        if (COUNTED.incrementAndGet() == expected) {
+            LAST_NANOS.set(System.nanoTime());
+            LAST_CPU_NANOS.set(processCpuNanos());
+        }
+        return true;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}
