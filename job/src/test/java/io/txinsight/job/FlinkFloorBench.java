@@ -41,6 +41,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *   <li>{@code chained}: each view's source counts its records in a chained operator. No shuffle;
  *       the most a Flink job reading both views can do.
  *   <li>{@code chained-decode}: the same with every record decoded by the job's {@link EventCodec}.
+ *   <li>{@code chained-scan}: the same with the four fields the tracker needs found by a bare scan
+ *       of the bytes ({@link Decoding#SCAN}): what a far cheaper decoder could cost at best.
  *   <li>{@code keyby}: both views keyed by the record's key (the producer's txn_id) and connected,
  *       as the tracker is, into a function that only counts. The shape of the job without its work.
  *   <li>{@code keyby-decode}: the same with every record decoded by the job's {@link EventCodec}.
@@ -83,14 +85,14 @@ public final class FlinkFloorBench {
         env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().enableObjectReuse();
 
-        boolean decode = shape.endsWith("-decode");
+        Decoding decode = Decoding.of(shape);
         boolean raw = !shape.equals("views");
         DataStream<String> monitor = !raw ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, decode),
                 WatermarkStrategy.noWatermarks(), "monitor");
         DataStream<String> committed = !raw ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, decode),
                 WatermarkStrategy.noWatermarks(), "committed");
         switch (shape) {
-            case "chained", "chained-decode" -> {
+            case "chained", "chained-decode", "chained-scan" -> {
                 monitor.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
                 committed.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
             }
@@ -115,7 +117,7 @@ public final class FlinkFloorBench {
                         .process(new Counting<ViewEvent>(), Types.STRING)
                         .sinkTo(new DiscardingSink<>());
             }
-            default -> throw new IllegalArgumentException("shape: chained, chained-decode, keyby, keyby-decode or views, not " + shape);
+            default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, keyby, keyby-decode or views, not " + shape);
         }
         env.execute("flink-floor-" + shape);
         if (COUNTED.get() != expected) {
@@ -126,7 +128,7 @@ public final class FlinkFloorBench {
         System.out.printf("%.0f %.2f %.1f%n", recordsPerView / seconds, seconds, cpu);
     }
 
-    private static KafkaSource<String> source(String bootstrap, String topic, View view, boolean decode) {
+    private static KafkaSource<String> source(String bootstrap, String topic, View view, Decoding decode) {
         return KafkaSource.<String>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
@@ -138,25 +140,96 @@ public final class FlinkFloorBench {
                 .build();
     }
 
-    /** The record's key as a string; with {@code decode}, after decoding the value as the job does. */
+    /** What the floor does with a record's value before it passes the key on. */
+    enum Decoding {
+        /** Nothing. */
+        NONE,
+        /** The job's {@link EventCodec}, as the views decode. */
+        CODEC,
+        /**
+         * A bare scan for the four fields the tracker needs (event_type, txn_id, ts, step) in the
+         * bytes, no checks: what a decoder far cheaper than a parser per record could cost at
+         * best. Not a decoder the job could use as it is (it checks nothing the contract asks).
+         */
+        SCAN;
+
+        static Decoding of(String shape) {
+            return shape.endsWith("-decode") ? CODEC : shape.endsWith("-scan") ? SCAN : NONE;
+        }
+    }
+
+    /** The record's key as a string, after decoding the value as {@link Decoding} says. */
     private static final class Keys implements KafkaRecordDeserializationSchema<String> {
         private static final long serialVersionUID = 1L;
-        private final boolean decode;
+        private static final byte[][] FIELDS = {
+            field(EventCodec.EVENT_TYPE), field(EventCodec.TXN_ID), field(EventCodec.TS), field(EventCodec.STEP)
+        };
+        private final Decoding decoding;
         private transient EventCodec codec;
+        /** What the scans found, kept so the JIT cannot drop them. */
+        private long seen;
 
-        Keys(boolean decode) {
-            this.decode = decode;
+        Keys(Decoding decoding) {
+            this.decoding = decoding;
         }
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<String> out) {
-            if (decode) {
-                if (codec == null) {
-                    codec = new EventCodec();
+            switch (decoding) {
+                case CODEC -> {
+                    if (codec == null) {
+                        codec = new EventCodec();
+                    }
+                    codec.decodeKeeping(OpenAttributes.NAMES, record.value());
                 }
-                codec.decodeKeeping(OpenAttributes.NAMES, record.value());
+                case SCAN -> seen += scan(record.value());
+                case NONE -> { }
             }
             out.collect(new String(record.key(), StandardCharsets.UTF_8));
+        }
+
+        private static byte[] field(String name) {
+            return ("\"" + name + "\":").getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Each field's value as a string (ts as epoch ms), found by searching the bytes. */
+        private static long scan(byte[] v) {
+            long found = 0;
+            for (byte[] field : FIELDS) {
+                int at = indexOf(v, field);
+                if (at < 0) {
+                    continue;
+                }
+                int start = at + field.length;
+                if (v[start] == '"') {
+                    int end = start + 1;
+                    while (end < v.length && v[end] != '"') {
+                        end++;
+                    }
+                    String text = new String(v, start + 1, end - start - 1, StandardCharsets.UTF_8);
+                    found += field == FIELDS[2] ? io.txinsight.events.EventTime.parse(text) : text.hashCode();
+                } else {
+                    long n = 0;
+                    for (int i = start; i < v.length && v[i] >= '0' && v[i] <= '9'; i++) {
+                        n = n * 10 + (v[i] - '0');
+                    }
+                    found += n;
+                }
+            }
+            return found;
+        }
+
+        private static int indexOf(byte[] v, byte[] what) {
+            outer:
+            for (int i = 0; i + what.length <= v.length; i++) {
+                for (int j = 0; j < what.length; j++) {
+                    if (v[i + j] != what[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
         }
 
         @Override
