@@ -15,8 +15,9 @@
 #   4. the job, `./txinsight job --starting-offsets earliest`, once per parallelism, timed from its
 #      own metrics endpoint: from the first counted event until both views have counted every event;
 #   5. the floor: Flink alone reading both views, in the same local runtime, per parallelism and per
-#      shape (FlinkFloorBench: chained, chained-decode, chained-scan, keyby, keyby-decode, views),
-#      doing nothing else. What no job reading both views could beat on this machine.
+#      shape (FlinkFloorBench): doing nothing else (chained, keyby), decoding (chained-decode,
+#      chained-scan, keyby-decode), and then the job's parts one by one (views, tracker,
+#      tracker-velocity). What no job reading both views could beat here, and what each part costs.
 #
 # Needs Debian's python3-confluent-kafka and python3-prometheus-client for the Python peer:
 #   apt-get install -y --no-install-recommends python3-confluent-kafka python3-prometheus-client
@@ -41,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --partitions) PARTITIONS="$2"; shift 2 ;;
     --parallelism) PARALLELISMS="$2"; shift 2 ;;
     --checkpoint-interval) CHECKPOINT_INTERVAL="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "job-vs-peers: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -167,7 +168,7 @@ done
 # The floor: Flink alone, in the same local runtime, reading both views and doing nothing else
 # (FlinkFloorBench). What no code of the job could beat on this machine; the job's figure is read
 # against it.
-FLOOR_SHAPES="${FLOOR_SHAPES:-chained chained-decode chained-scan keyby keyby-decode views}"
+FLOOR_SHAPES="${FLOOR_SHAPES:-chained chained-decode chained-scan keyby keyby-decode views tracker tracker-velocity}"
 declare -A FLOOR_RATE FLOOR_CPU
 mvn -B -o -q -pl job test-compile > "$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
 FLOOR_CP="job/target/test-classes:job/target/classes:$(cat "$WORK/tools.classpath")"

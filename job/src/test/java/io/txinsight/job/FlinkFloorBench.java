@@ -3,12 +3,15 @@ package io.txinsight.job;
 import io.txinsight.events.EventCodec;
 import io.txinsight.events.OpenAttributes;
 import io.txinsight.job.records.View;
+import io.txinsight.events.Outcome;
+import io.txinsight.job.metrics.FlinkTrackerMetrics;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.StartingOffsets;
 import io.txinsight.job.sources.ViewRouter;
 import io.txinsight.job.sources.ViewWatermarks;
 import io.txinsight.job.tracker.TransactionTracker;
+import io.txinsight.job.velocity.VelocityDetector;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +26,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.co.CoProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -48,6 +52,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *   <li>{@code keyby-decode}: the same with every record decoded by the job's {@link EventCodec}.
  *   <li>{@code views}: the job's own sources, deserializers and routers, keyed by txn_id into a
  *       function that only counts: the job up to its tracker, with none of the work after it.
+ *   <li>{@code tracker}: the same views into the job's {@link TransactionTracker} (no rollback
+ *       probe), its outcomes and alerts discarded; counted before the {@code keyBy}, as the job
+ *       counts its events.
+ *   <li>{@code tracker-velocity}: the same with the {@link VelocityDetector} on the monitor view.
+ *       What the job adds to it: the active accounts, the Kafka sinks and their checkpoints.
  * </ul>
  *
  * <p>Timed as the job is: from the first record read until both views have counted every record
@@ -81,6 +90,8 @@ public final class FlinkFloorBench {
         conf.setString("execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
         conf.setString("io.tmp.dirs", work.resolve("tmp").toString());
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
+        // A floor that fails must end the bench, not restart forever (checkpointing's default).
+        conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().enableObjectReuse();
@@ -93,14 +104,14 @@ public final class FlinkFloorBench {
                 WatermarkStrategy.noWatermarks(), "committed");
         switch (shape) {
             case "chained", "chained-decode", "chained-scan" -> {
-                monitor.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
-                committed.filter(FlinkFloorBench::counted).sinkTo(new DiscardingSink<>());
+                monitor.filter(new Count<>()).sinkTo(new DiscardingSink<>());
+                committed.filter(new Count<>()).sinkTo(new DiscardingSink<>());
             }
             case "keyby", "keyby-decode" -> monitor.keyBy(k -> k, Types.STRING)
                     .connect(committed.keyBy(k -> k, Types.STRING))
                     .process(new Counting<String>(), Types.STRING)
                     .sinkTo(new DiscardingSink<>());
-            case "views" -> {
+            case "views", "tracker", "tracker-velocity" -> {
                 // The job's own sources, deserializers and routers, keyed as the tracker keys them.
                 JobConfig config = JobConfig.DEFAULTS.withBootstrapServers(bootstrap).withTopics(topic)
                         .withStartingOffsets(StartingOffsets.EARLIEST).withBoundedInput(true);
@@ -112,12 +123,25 @@ public final class FlinkFloorBench {
                                 KafkaViews.source(config.kafkaInput(), View.COMMITTED, "flink-floor-committed-" + System.nanoTime()),
                                 ViewWatermarks.committed(), "committed view")
                         .process(new ViewRouter(View.COMMITTED));
-                monitorEvents.keyBy(new TransactionTracker.ByTxnId())
-                        .connect(committedEvents.keyBy(new TransactionTracker.ByTxnId()))
-                        .process(new Counting<ViewEvent>(), Types.STRING)
-                        .sinkTo(new DiscardingSink<>());
+                if (shape.equals("views")) {
+                    monitorEvents.keyBy(new TransactionTracker.ByTxnId())
+                            .connect(committedEvents.keyBy(new TransactionTracker.ByTxnId()))
+                            .process(new Counting<ViewEvent>(), Types.STRING)
+                            .sinkTo(new DiscardingSink<>());
+                    break;
+                }
+                // Counted before the keyBy, where the job counts its events too; backpressure keeps
+                // the count within a few network buffers of what the tracker has processed.
+                DataStream<ViewEvent> monitorCounted = monitorEvents.filter(new Count<>());
+                SingleOutputStreamOperator<Outcome> outcomes = TransactionTracker.track(monitorCounted,
+                        committedEvents.filter(new Count<>()), config.tracker(), FlinkTrackerMetrics.factory(), null);
+                outcomes.sinkTo(new DiscardingSink<>());
+                outcomes.getSideOutput(TransactionTracker.ALERTS).sinkTo(new DiscardingSink<>());
+                if (shape.equals("tracker-velocity")) {
+                    VelocityDetector.detect(monitorCounted, config.velocity()).sinkTo(new DiscardingSink<>());
+                }
             }
-            default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, keyby, keyby-decode or views, not " + shape);
+            default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, keyby, keyby-decode, views, tracker or tracker-velocity, not " + shape);
         }
         env.execute("flink-floor-" + shape);
         if (COUNTED.get() != expected) {
@@ -235,6 +259,20 @@ public final class FlinkFloorBench {
         @Override
         public TypeInformation<String> getProducedType() {
             return Types.STRING;
+        }
+    }
+
+    /**
+     * Counts what passes, passing everything. A class, not a method reference: two references to
+     * one method, on streams of different types, came back from serialization as the same lambda
+     * (a ViewEvent cast to String).
+     */
+    private static final class Count<T> implements org.apache.flink.api.common.functions.FilterFunction<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(T record) {
+            return counted(record);
         }
     }
 
