@@ -183,7 +183,8 @@ for P in $PARALLELISMS; do
         > "$WORK/floor-$SHAPE-$P.log" 2>&1; then
       tail -40 "$WORK/floor-$SHAPE-$P.log" >&2; exit 1
     fi
-    read -r rate _ cpu < <(tail -1 "$WORK/floor-$SHAPE-$P.log")  # its one line comes last, after Flink's log
+    # Its one line, among Flink's log lines (which may come after it, as the runtime shuts down).
+    read -r _ rate _ cpu < <(grep '^floor: ' "$WORK/floor-$SHAPE-$P.log" | tail -1)
     FLOOR_RATE[$SHAPE,$P]="$rate"; FLOOR_CPU[$SHAPE,$P]="$cpu"
   done
 done

@@ -65,7 +65,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <pre>FlinkFloorBench bootstrap topic recordsPerView parallelism shape checkpointMs workDir</pre>
  * (Flink's checkpoints and temporary files go under {@code workDir}; the caller removes it)
- * prints one line: {@code events/s seconds cpuSeconds}.
+ * prints one line: {@code floor: events/s seconds cpuSeconds} (Flink may still log after it).
  */
 public final class FlinkFloorBench {
 
@@ -149,7 +149,7 @@ public final class FlinkFloorBench {
         }
         double seconds = (LAST_NANOS.get() - FIRST_NANOS.get()) / 1e9;
         double cpu = (LAST_CPU_NANOS.get() - FIRST_CPU_NANOS.get()) / 1e9;
-        System.out.printf("%.0f %.2f %.1f%n", recordsPerView / seconds, seconds, cpu);
+        System.out.printf("floor: %.0f %.2f %.1f%n", recordsPerView / seconds, seconds, cpu);
     }
 
     private static KafkaSource<String> source(String bootstrap, String topic, View view, Decoding decode) {
