@@ -165,9 +165,9 @@ for P in $PARALLELISMS; do
   kill -TERM "$JOB_PID"; wait "$JOB_PID" 2>/dev/null || true
 done
 
-# The floor: Flink alone, in the same local runtime, reading both views and doing nothing else
-# (FlinkFloorBench). What no code of the job could beat on this machine; the job's figure is read
-# against it.
+# The floor: Flink alone, in the same local runtime, reading both views and doing nothing else,
+# then with the job's parts one by one (FlinkFloorBench). What no code of the job could beat on
+# this machine, and what each part costs; the job's figure is read against it.
 FLOOR_SHAPES="${FLOOR_SHAPES:-chained chained-decode chained-scan keyby keyby-decode views tracker tracker-velocity}"
 declare -A FLOOR_RATE FLOOR_CPU
 mvn -B -o -q -pl job test-compile > "$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }

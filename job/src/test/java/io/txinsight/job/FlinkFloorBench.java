@@ -1,10 +1,11 @@
 package io.txinsight.job;
 
 import io.txinsight.events.EventCodec;
+import io.txinsight.events.EventTime;
 import io.txinsight.events.OpenAttributes;
-import io.txinsight.job.records.View;
 import io.txinsight.events.Outcome;
 import io.txinsight.job.metrics.FlinkTrackerMetrics;
+import io.txinsight.job.records.View;
 import io.txinsight.job.records.ViewEvent;
 import io.txinsight.job.sources.KafkaViews;
 import io.txinsight.job.sources.StartingOffsets;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -37,8 +39,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The floor under the job's catch-up (bench/job-vs-peers.sh runs it): how fast Flink itself, on
  * this machine, in the same local runtime the job uses, reads the topic in both views when the
- * program does nothing else. Not a test, and not txinsight: a reference, so the job's figure can
- * be read against what no code of ours could beat.
+ * program does nothing else, and then with the job's parts added one by one. Not a test, and not
+ * the job: a reference, so the job's figure can be read against what no code of ours could beat,
+ * and each part's cost seen.
  *
  * <p>Shapes (one per run):
  * <ul>
@@ -97,10 +100,11 @@ public final class FlinkFloorBench {
         env.getConfig().enableObjectReuse();
 
         Decoding decode = Decoding.of(shape);
-        boolean raw = !shape.equals("views");
-        DataStream<String> monitor = !raw ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, decode),
+        // Raw views (the record key only) for the shapes that do not use the job's own sources.
+        boolean jobSources = shape.equals("views") || shape.startsWith("tracker");
+        DataStream<String> monitor = jobSources ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, decode),
                 WatermarkStrategy.noWatermarks(), "monitor");
-        DataStream<String> committed = !raw ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, decode),
+        DataStream<String> committed = jobSources ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, decode),
                 WatermarkStrategy.noWatermarks(), "committed");
         switch (shape) {
             case "chained", "chained-decode", "chained-scan" -> {
@@ -128,17 +132,17 @@ public final class FlinkFloorBench {
                             .connect(committedEvents.keyBy(new TransactionTracker.ByTxnId()))
                             .process(new Counting<ViewEvent>(), Types.STRING)
                             .sinkTo(new DiscardingSink<>());
-                    break;
-                }
-                // Counted before the keyBy, where the job counts its events too; backpressure keeps
-                // the count within a few network buffers of what the tracker has processed.
-                DataStream<ViewEvent> monitorCounted = monitorEvents.filter(new Count<>());
-                SingleOutputStreamOperator<Outcome> outcomes = TransactionTracker.track(monitorCounted,
-                        committedEvents.filter(new Count<>()), config.tracker(), FlinkTrackerMetrics.factory(), null);
-                outcomes.sinkTo(new DiscardingSink<>());
-                outcomes.getSideOutput(TransactionTracker.ALERTS).sinkTo(new DiscardingSink<>());
-                if (shape.equals("tracker-velocity")) {
-                    VelocityDetector.detect(monitorCounted, config.velocity()).sinkTo(new DiscardingSink<>());
+                } else {
+                    // Counted before the keyBy, where the job counts its events too; backpressure
+                    // keeps the count within a few network buffers of what the tracker has processed.
+                    DataStream<ViewEvent> monitorCounted = monitorEvents.filter(new Count<>());
+                    SingleOutputStreamOperator<Outcome> outcomes = TransactionTracker.track(monitorCounted,
+                            committedEvents.filter(new Count<>()), config.tracker(), FlinkTrackerMetrics.factory(), null);
+                    outcomes.sinkTo(new DiscardingSink<>());
+                    outcomes.getSideOutput(TransactionTracker.ALERTS).sinkTo(new DiscardingSink<>());
+                    if (shape.equals("tracker-velocity")) {
+                        VelocityDetector.detect(monitorCounted, config.velocity()).sinkTo(new DiscardingSink<>());
+                    }
                 }
             }
             default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, keyby, keyby-decode, views, tracker or tracker-velocity, not " + shape);
@@ -231,7 +235,7 @@ public final class FlinkFloorBench {
                         end++;
                     }
                     String text = new String(v, start + 1, end - start - 1, StandardCharsets.UTF_8);
-                    found += field == FIELDS[2] ? io.txinsight.events.EventTime.parse(text) : text.hashCode();
+                    found += field == FIELDS[2] ? EventTime.parse(text) : text.hashCode();
                 } else {
                     long n = 0;
                     for (int i = start; i < v.length && v[i] >= '0' && v[i] <= '9'; i++) {
@@ -267,7 +271,7 @@ public final class FlinkFloorBench {
      * one method, on streams of different types, came back from serialization as the same lambda
      * (a ViewEvent cast to String).
      */
-    private static final class Count<T> implements org.apache.flink.api.common.functions.FilterFunction<T> {
+    private static final class Count<T> implements FilterFunction<T> {
         private static final long serialVersionUID = 1L;
 
         @Override
