@@ -70,8 +70,9 @@ public final class RollbackProbe implements ProbedEvidence.Questions, AutoClosea
      * re-check. Each answer is a seek and a fetch, for the broker too: when the committed view
      * stalls for a moment in a catch-up (a checkpoint's barrier alignment, say), every close of
      * the partition is asked about at once (in the 02:35 run of docs/performance.md, the probe was
-     * 4 % of the job's samples again and the broker used 3 s more CPU). Not a time budget: an answer that a
-     * record was rolled back waits for a poll that returns nothing, so it is slow but cheap.
+     * 4 % of the job's samples again and the broker used 3 s more CPU). Not a time budget: an
+     * answer that a record was rolled back waits for a poll that returns nothing, so it is slow but
+     * cheap.
      */
     static final int MAX_ANSWERS_PER_ROUND = 100;
 
