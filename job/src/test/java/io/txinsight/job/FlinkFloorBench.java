@@ -50,6 +50,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *   <li>{@code chained-decode}: the same with every record decoded by the job's {@link EventCodec}.
  *   <li>{@code chained-scan}: the same with the four fields the tracker needs found by a bare scan
  *       of the bytes ({@link Decoding#SCAN}): what a far cheaper decoder could cost at best.
+ *   <li>{@code chained-hybrid}: the monitor view decoded by the job's {@link EventCodec} (the
+ *       contract's checks, once per record), the committed view only scanned: the cheapest a job
+ *       could decode that still checks every record, with nothing else to do.
  *   <li>{@code keyby}: both views keyed by the record's key (the producer's txn_id) and connected,
  *       as the tracker is, into a function that only counts. The shape of the job without its work.
  *   <li>{@code keyby-decode}: the same with every record decoded by the job's {@link EventCodec}.
@@ -99,15 +102,14 @@ public final class FlinkFloorBench {
         env.enableCheckpointing(checkpointMs, CheckpointingMode.EXACTLY_ONCE);
         env.getConfig().enableObjectReuse();
 
-        Decoding decode = Decoding.of(shape);
         // Raw views (the record key only) for the shapes that do not use the job's own sources.
         boolean jobSources = shape.equals("views") || shape.startsWith("tracker");
-        DataStream<String> monitor = jobSources ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, decode),
+        DataStream<String> monitor = jobSources ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, Decoding.of(shape, View.MONITOR)),
                 WatermarkStrategy.noWatermarks(), "monitor");
-        DataStream<String> committed = jobSources ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, decode),
+        DataStream<String> committed = jobSources ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, Decoding.of(shape, View.COMMITTED)),
                 WatermarkStrategy.noWatermarks(), "committed");
         switch (shape) {
-            case "chained", "chained-decode", "chained-scan" -> {
+            case "chained", "chained-decode", "chained-scan", "chained-hybrid" -> {
                 monitor.filter(new Count<>()).sinkTo(new DiscardingSink<>());
                 committed.filter(new Count<>()).sinkTo(new DiscardingSink<>());
             }
@@ -145,7 +147,7 @@ public final class FlinkFloorBench {
                     }
                 }
             }
-            default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, keyby, keyby-decode, views, tracker or tracker-velocity, not " + shape);
+            default -> throw new IllegalArgumentException("shape: chained, chained-decode, chained-scan, chained-hybrid, keyby, keyby-decode, views, tracker or tracker-velocity, not " + shape);
         }
         env.execute("flink-floor-" + shape);
         if (COUNTED.get() != expected) {
@@ -181,7 +183,11 @@ public final class FlinkFloorBench {
          */
         SCAN;
 
-        static Decoding of(String shape) {
+        /** What the shape does with the view's records ({@code -hybrid}: checked once, in the monitor view). */
+        static Decoding of(String shape, View view) {
+            if (shape.endsWith("-hybrid")) {
+                return view == View.MONITOR ? CODEC : SCAN;
+            }
             return shape.endsWith("-decode") ? CODEC : shape.endsWith("-scan") ? SCAN : NONE;
         }
     }
