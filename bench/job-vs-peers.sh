@@ -24,7 +24,7 @@
 #   apt-get install -y --no-install-recommends python3-confluent-kafka python3-prometheus-client
 # JOB_JAVA_OPTS reaches only the job's JVM, with {P} replaced by the parallelism, e.g. a profile:
 #   JOB_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/job-p{P}.jfr,settings=profile' bench/job-vs-peers.sh
-# FLOOR_SHAPES picks the floor's shapes; FLOOR_JAVA_OPTS reaches its JVMs, {P} and {SHAPE} replaced.
+# FLOOR_SHAPES picks the floor's shapes (' ' for none); FLOOR_JAVA_OPTS reaches its JVMs, {P} and {SHAPE} replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -169,7 +169,8 @@ done
 # The floor: Flink alone, in the same local runtime, reading both views and doing nothing else,
 # then with the job's parts one by one (FlinkFloorBench). What no code of the job could beat on
 # this machine, and what each part costs; the job's figure is read against it.
-FLOOR_SHAPES="${FLOOR_SHAPES:-chained chained-decode chained-scan chained-hybrid keyby keyby-decode views tracker tracker-velocity}"
+ALL_FLOOR_SHAPES="chained chained-decode chained-scan chained-hybrid keyby keyby-decode views tracker tracker-velocity"
+FLOOR_SHAPES="${FLOOR_SHAPES:-$ALL_FLOOR_SHAPES}"
 declare -A FLOOR_RATE FLOOR_CPU
 mvn -B -o -q -pl job test-compile > "$WORK/build-floor.log" 2>&1 || { cat "$WORK/build-floor.log" >&2; exit 1; }
 FLOOR_CP="job/target/test-classes:job/target/classes:$(cat "$WORK/tools.classpath")"
@@ -221,5 +222,15 @@ for P in $PARALLELISMS; do
        "job / Python design = $(ratio "${JOB_RATE[$P]}" "$PY_RATE") (goal >= 2.5)"
 done
 echo "python peer: $PY_JSON"
-echo "reproduce: flock /tmp/txinsight-heavy.lock bench/job-vs-peers.sh --events $EVENTS --partitions $PARTITIONS" \
+# The environment that changed what ran is part of the command.
+ENV_PREFIX=""
+if [[ "$FLOOR_SHAPES" != "$ALL_FLOOR_SHAPES" ]]; then
+  ENV_PREFIX+="FLOOR_SHAPES='$FLOOR_SHAPES' "
+fi
+for NAME in JOB_JAVA_OPTS FLOOR_JAVA_OPTS; do
+  if [[ -n "${!NAME}" ]]; then
+    ENV_PREFIX+="$NAME='${!NAME}' "
+  fi
+done
+echo "reproduce: ${ENV_PREFIX}flock /tmp/txinsight-heavy.lock bench/job-vs-peers.sh --events $EVENTS --partitions $PARTITIONS" \
      "--parallelism \"$PARALLELISMS\" --checkpoint-interval $CHECKPOINT_INTERVAL"
