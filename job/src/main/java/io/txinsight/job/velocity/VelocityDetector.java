@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Velocity per account (docs/design.md §7): the {@link VelocityRule}'s adapter to Flink. Keyed by
+ * Velocity per account (docs/design.md §8): the {@link VelocityRule}'s adapter to Flink. Keyed by
  * account, on the monitor view's opens and its clock; one {@link AccountOpens} per account in
  * keyed state (as bytes), one event-time timer per account at the rule's next wake-up, and one
  * {@link VelocityAlert} per burst. An account the rule has let go leaves no state and no timer.
