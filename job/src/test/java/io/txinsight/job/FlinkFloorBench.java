@@ -104,9 +104,11 @@ public final class FlinkFloorBench {
 
         // Raw views (the record key only) for the shapes that do not use the job's own sources.
         boolean jobSources = shape.equals("views") || shape.startsWith("tracker");
-        DataStream<String> monitor = jobSources ? null : env.fromSource(source(bootstrap, topic, View.MONITOR, Decoding.of(shape, View.MONITOR)),
+        DataStream<String> monitor = jobSources ? null : env.fromSource(
+                source(bootstrap, topic, View.MONITOR, Decoding.of(shape, View.MONITOR)),
                 WatermarkStrategy.noWatermarks(), "monitor");
-        DataStream<String> committed = jobSources ? null : env.fromSource(source(bootstrap, topic, View.COMMITTED, Decoding.of(shape, View.COMMITTED)),
+        DataStream<String> committed = jobSources ? null : env.fromSource(
+                source(bootstrap, topic, View.COMMITTED, Decoding.of(shape, View.COMMITTED)),
                 WatermarkStrategy.noWatermarks(), "committed");
         switch (shape) {
             case "chained", "chained-decode", "chained-scan", "chained-hybrid" -> {
