@@ -52,6 +52,18 @@ import java.util.function.LongSupplier;
  * and they do not all resume at once: until the idle wait plus the time without answers has passed
  * since the answers came back, no silence is believed, even if events arrive meanwhile (they may
  * be those of the first producer to recover).
+ *
+ * <p><b>A stall of this source's thread is not silence either.</b> The thread that asks for
+ * watermarks also runs the operators chained to the source, and one of them can block it for as
+ * long as Kafka is away (the dead-letter topic's exactly-once writer at a checkpoint does). The
+ * first check after such a stall finds the consumer answering again, and the stall's whole length
+ * would have counted as silence at once: the clock jumped past the transactions whose records
+ * were still on their way, and raised stuck alerts they did not deserve ({@code
+ * BrokerOutageE2ETest} caught it about once in fifteen runs). Whether the brokers answered during a stall is unknown, so a
+ * gap between two checks longer than {@link #FETCHING_WITHIN_MS}, and than twice the shortest gap
+ * seen (the watermark interval), counts as time without answers: no silence, and the catch-up
+ * allowance above when the answers are seen again. A generator that cannot tell an outage from
+ * silence (no {@link FetchHealth}) counts every quiet moment, stalls included, as before.
  */
 public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
 
@@ -79,6 +91,8 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
     /** Wall-clock ms before which silence is not believed: the catch-up allowance after outages. */
     private long heldUntilWallMs = Long.MIN_VALUE;
     private long lastCheckWallMs;
+    /** The shortest time between two checks seen: the watermark interval, as far as it shows. */
+    private long shortestGapMs = Long.MAX_VALUE;
     private long lastEmitted = Long.MIN_VALUE;
     private boolean idle;
     private final long assignedWallMs;
@@ -102,6 +116,7 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         this.clock = clock;
         this.fetchAgeMs = fetchAgeMs;
         this.assignedWallMs = clock.nowMs();
+        this.lastCheckWallMs = assignedWallMs;
     }
 
     @Override
@@ -122,6 +137,11 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.nowMs();
+        long sinceLastCheck = now - lastCheckWallMs;
+        lastCheckWallMs = now;
+        long fetchAge = fetchAgeMs.getAsLong();
+        boolean healthKnown = fetchAge != FetchHealth.UNKNOWN;
+        boolean stalled = healthKnown && stalled(sinceLastCheck);
         if (!seenEvent) {
             if (now - assignedWallMs >= idleAdvanceAfterMs) {
                 idle = true;
@@ -131,11 +151,11 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         }
         long bounded = maxTs - outOfOrdernessMs - 1;
         long candidate = bounded;
-        long sinceLastCheck = now - lastCheckWallMs;
-        boolean answering = fetching();
-        if (!answering) {
+        boolean answering = !healthKnown || fetchAge <= FETCHING_WITHIN_MS;
+        if (!answering || stalled) {
             unansweredMs += sinceLastCheck;
-        } else if (unansweredMs > 0) {
+        }
+        if (answering && unansweredMs > 0) {
             // Answers are back after unansweredMs without. The producers cut off as long are still
             // draining what they buffered, and not all at once: for as long again after the usual
             // idle wait, silence is not believed here, whatever arrives meanwhile. An event must not
@@ -147,10 +167,9 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         if (eventsSinceLastCheck) {
             eventsSinceLastCheck = false;
             silentMs = 0;
-        } else if (answering) {
+        } else if (answering && !stalled) {
             silentMs += sinceLastCheck;
         }
-        lastCheckWallMs = now;
         if (silentMs >= idleAdvanceAfterMs + readLagMs && now >= heldUntilWallMs + readLagMs) {
             candidate = Math.max(bounded, Math.min(now, bounded + silentMs));
         }
@@ -160,9 +179,15 @@ public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord
         }
     }
 
-    private boolean fetching() {
-        long age = fetchAgeMs.getAsLong();
-        return age == FetchHealth.UNKNOWN || age <= FETCHING_WITHIN_MS;
+    /**
+     * Whether this thread stalled between two checks: a gap longer than the answers' grace and
+     * than twice the watermark interval (the shortest gap seen; the first gap only teaches it).
+     */
+    private boolean stalled(long gapMs) {
+        boolean stalled = shortestGapMs != Long.MAX_VALUE
+                && gapMs > Math.max(FETCHING_WITHIN_MS, 2 * shortestGapMs);
+        shortestGapMs = Math.min(shortestGapMs, gapMs);
+        return stalled;
     }
 
     /** The last watermark emitted, or {@link Long#MIN_VALUE}; for tests. */

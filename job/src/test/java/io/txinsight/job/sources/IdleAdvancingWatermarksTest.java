@@ -140,6 +140,84 @@ class IdleAdvancingWatermarksTest {
                 .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000 - IdleAdvancingWatermarks.FETCHING_WITHIN_MS - 200);
     }
 
+    /**
+     * BrokerOutageE2ETest's case: a chained operator blocks the source's thread for as long as
+     * Kafka is away, and the first check after it finds the consumer answering again. The stall
+     * must count as time without answers, not as 20 s of silence at once.
+     */
+    @Test
+    void aStallOfTheSourceThreadWhileKafkaIsAwayIsNotSilence() {
+        long[] lastAnswerAt = {T0};
+        IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
+        event(gen, T0);
+        for (now = T0 + 200; now <= T0 + 1_000; now += 200) {
+            lastAnswerAt[0] = now;
+            gen.onPeriodicEmit(out);
+        }
+        long beforeStall = gen.lastEmitted();
+        // No check for 20 s; the brokers are back by the end of it, and answering when it ends.
+        now = T0 + 21_000;
+        lastAnswerAt[0] = now;
+        gen.onPeriodicEmit(out);
+        assertThat(gen.lastEmitted()).as("the stall counted as no silence").isEqualTo(beforeStall);
+
+        long stallEnded = now;
+        long firstAdvance = -1;
+        for (now += 200; now <= stallEnded + 60_000; now += 200) {
+            lastAnswerAt[0] = now;
+            gen.onPeriodicEmit(out);
+            if (firstAdvance < 0 && gen.lastEmitted() > beforeStall) {
+                firstAdvance = now;
+            }
+        }
+        assertThat(firstAdvance - stallEnded)
+                .as("silence believed after the idle wait plus the stall, as after an outage")
+                .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000)
+                .isLessThanOrEqualTo(IDLE_AFTER + 20_000 + 400);
+    }
+
+    @Test
+    void aLongWatermarkIntervalIsNotTakenForStalls() {
+        // pipeline.auto-watermark-interval set to 2 s: every gap is longer than the answers' grace.
+        long[] lastAnswerAt = {T0};
+        IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
+        event(gen, T0);
+        for (now = T0 + 2_000; now <= T0 + 60_000; now += 2_000) {
+            lastAnswerAt[0] = now - 300;
+            gen.onPeriodicEmit(out);
+        }
+        assertThat(gen.lastEmitted()).as("silence still moves the clock with the wall clock")
+                .isGreaterThanOrEqualTo(T0 - OOO - 1 + 60_000 - 2_000);
+    }
+
+    @Test
+    void theFirstCheckAfterTheFirstEventCountsOnlyItsOwnGap() {
+        // Assigned at T0 and empty for a minute; its first event is followed by a check that finds
+        // the consumer without answers for the moment. Only that check's gap is time without
+        // answers, not all the time since the generator was made (once: for ever).
+        long[] lastAnswerAt = {T0};
+        IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
+        for (now = T0 + 200; now < T0 + 60_000; now += 200) {
+            lastAnswerAt[0] = now;
+            gen.onPeriodicEmit(out);
+        }
+        lastAnswerAt[0] = now - 3_000;
+        event(gen, now);
+        long eventAt = now;
+        gen.onPeriodicEmit(out);
+        long firstAdvance = -1;
+        for (now += 200; now <= eventAt + 30_000; now += 200) {
+            lastAnswerAt[0] = now;
+            gen.onPeriodicEmit(out);
+            if (firstAdvance < 0 && gen.lastEmitted() > eventAt - OOO - 1) {
+                firstAdvance = now;
+            }
+        }
+        assertThat(firstAdvance).as("the clock advances again").isPositive();
+        assertThat(firstAdvance - eventAt).as("after the idle wait and that one gap")
+                .isLessThanOrEqualTo(IDLE_AFTER + 1_000);
+    }
+
     @Test
     void neverAheadOfTheWallClock() {
         // Events stamped ahead of this machine's clock (producer clock skew).
