@@ -89,14 +89,7 @@ class IdleAdvancingWatermarksTest {
         // Answers again. The producers cut off with it are still draining their buffers: silence is
         // believed only after the idle threshold plus as long as the answers were missing.
         long answersBack = now;
-        long firstAdvance = -1;
-        for (; now <= T0 + 140_000; now += 200) {
-            lastAnswerAt[0] = now;
-            cutOff.onPeriodicEmit(out);
-            if (firstAdvance < 0 && cutOff.lastEmitted() > stoppedAt) {
-                firstAdvance = now;
-            }
-        }
+        long firstAdvance = firstAdvanceWhileAnswering(cutOff, lastAnswerAt, stoppedAt, T0 + 140_000);
         long outage = answersBack - (T0 + 1_000) - IdleAdvancingWatermarks.FETCHING_WITHIN_MS;
         assertThat(firstAdvance - answersBack).as("wait after the outage, ms")
                 .isGreaterThanOrEqualTo(outage - 1_000).isLessThanOrEqualTo(outage + IDLE_AFTER + 400);
@@ -127,14 +120,7 @@ class IdleAdvancingWatermarksTest {
         }
         event(cutOff, T0 + 1_000);
         long afterEvent = T0 + 1_000 - OOO - 1;
-        long firstAdvance = -1;
-        for (; now <= answersBack + 60_000; now += 200) {
-            lastAnswerAt[0] = now;
-            cutOff.onPeriodicEmit(out);
-            if (firstAdvance < 0 && cutOff.lastEmitted() > afterEvent) {
-                firstAdvance = now;
-            }
-        }
+        long firstAdvance = firstAdvanceWhileAnswering(cutOff, lastAnswerAt, afterEvent, answersBack + 60_000);
         assertThat(firstAdvance - answersBack)
                 .as("silence believed only after the idle wait plus the outage's length, counted from the answers' return")
                 .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000 - IdleAdvancingWatermarks.FETCHING_WITHIN_MS - 200);
@@ -162,14 +148,8 @@ class IdleAdvancingWatermarksTest {
         assertThat(gen.lastEmitted()).as("the stall counted as no silence").isEqualTo(beforeStall);
 
         long stallEnded = now;
-        long firstAdvance = -1;
-        for (now += 200; now <= stallEnded + 60_000; now += 200) {
-            lastAnswerAt[0] = now;
-            gen.onPeriodicEmit(out);
-            if (firstAdvance < 0 && gen.lastEmitted() > beforeStall) {
-                firstAdvance = now;
-            }
-        }
+        now += 200;
+        long firstAdvance = firstAdvanceWhileAnswering(gen, lastAnswerAt, beforeStall, stallEnded + 60_000);
         assertThat(firstAdvance - stallEnded)
                 .as("silence believed after the idle wait plus the stall, as after an outage")
                 .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000)
@@ -205,14 +185,8 @@ class IdleAdvancingWatermarksTest {
         event(gen, now);
         long eventAt = now;
         gen.onPeriodicEmit(out);
-        long firstAdvance = -1;
-        for (now += 200; now <= eventAt + 30_000; now += 200) {
-            lastAnswerAt[0] = now;
-            gen.onPeriodicEmit(out);
-            if (firstAdvance < 0 && gen.lastEmitted() > eventAt - OOO - 1) {
-                firstAdvance = now;
-            }
-        }
+        now += 200;
+        long firstAdvance = firstAdvanceWhileAnswering(gen, lastAnswerAt, eventAt - OOO - 1, eventAt + 30_000);
         assertThat(firstAdvance).as("the clock advances again").isPositive();
         assertThat(firstAdvance - eventAt).as("after the idle wait and that one gap")
                 .isLessThanOrEqualTo(IDLE_AFTER + 1_000);
@@ -310,6 +284,22 @@ class IdleAdvancingWatermarksTest {
         assertThatThrownBy(() -> new IdleAdvancingWatermarks(-1, 1, () -> 0))
                 .hasMessageContaining("out-of-orderness");
         assertThatThrownBy(() -> ViewWatermarks.monitor(0, 0)).hasMessageContaining("idle-advance-after");
+    }
+
+    /**
+     * Checks every 200 ms from now to {@code until}, the brokers answering each time; the wall-clock
+     * time of the first watermark above {@code above}, or -1 if none was.
+     */
+    private long firstAdvanceWhileAnswering(IdleAdvancingWatermarks generator, long[] lastAnswerAt, long above, long until) {
+        long first = -1;
+        for (; now <= until; now += 200) {
+            lastAnswerAt[0] = now;
+            generator.onPeriodicEmit(out);
+            if (first < 0 && generator.lastEmitted() > above) {
+                first = now;
+            }
+        }
+        return first;
     }
 
     private static final class Output implements WatermarkOutput {
