@@ -59,11 +59,12 @@ import java.util.function.LongSupplier;
  * first check after such a stall finds the consumer answering again, and the stall's whole length
  * would have counted as silence at once: the clock jumped past the transactions whose records
  * were still on their way, and raised stuck alerts they did not deserve ({@code
- * BrokerOutageE2ETest} caught it about once in fifteen runs). Whether the brokers answered during a stall is unknown, so a
- * gap between two checks longer than {@link #FETCHING_WITHIN_MS}, and than twice the shortest gap
- * seen (the watermark interval), counts as time without answers: no silence, and the catch-up
- * allowance above when the answers are seen again. A generator that cannot tell an outage from
- * silence (no {@link FetchHealth}) counts every quiet moment, stalls included, as before.
+ * BrokerOutageE2ETest} caught it about once in fifteen runs). Whether the brokers answered during
+ * a stall is unknown, so a gap between two checks longer than {@link #FETCHING_WITHIN_MS}, and
+ * than twice the shortest gap seen (the watermark interval), counts as time without answers: no
+ * silence, and the catch-up allowance above when the answers are seen again. A generator that
+ * cannot tell an outage from silence (no {@link FetchHealth}) counts every quiet moment, stalls
+ * included, as before.
  */
 public class IdleAdvancingWatermarks implements WatermarkGenerator<DecodedRecord> {
 
