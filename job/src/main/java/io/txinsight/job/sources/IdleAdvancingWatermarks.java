@@ -55,7 +55,8 @@ import java.util.function.LongSupplier;
  *
  * <p><b>A stall of this source's thread is not silence either.</b> The thread that asks for
  * watermarks also runs the operators chained to the source, and one of them can block it for as
- * long as Kafka is away (the dead-letter topic's exactly-once writer at a checkpoint does). The
+ * long as Kafka is away (most likely the dead-letter topic's exactly-once writer at a checkpoint,
+ * not pinned down). The
  * first check after such a stall finds the consumer answering again, and the stall's whole length
  * would have counted as silence at once: the clock jumped past the transactions whose records
  * were still on their way, and raised stuck alerts they did not deserve ({@code
