@@ -89,7 +89,7 @@ class IdleAdvancingWatermarksTest {
         // Answers again. The producers cut off with it are still draining their buffers: silence is
         // believed only after the idle threshold plus as long as the answers were missing.
         long answersBack = now;
-        long firstAdvance = firstAdvanceWhileAnswering(cutOff, lastAnswerAt, stoppedAt, T0 + 140_000);
+        long firstAdvance = checksWithAnswers(cutOff, lastAnswerAt, stoppedAt, T0 + 140_000);
         long outage = answersBack - (T0 + 1_000) - IdleAdvancingWatermarks.FETCHING_WITHIN_MS;
         assertThat(firstAdvance - answersBack).as("wait after the outage, ms")
                 .isGreaterThanOrEqualTo(outage - 1_000).isLessThanOrEqualTo(outage + IDLE_AFTER + 400);
@@ -120,7 +120,7 @@ class IdleAdvancingWatermarksTest {
         }
         event(cutOff, T0 + 1_000);
         long afterEvent = T0 + 1_000 - OOO - 1;
-        long firstAdvance = firstAdvanceWhileAnswering(cutOff, lastAnswerAt, afterEvent, answersBack + 60_000);
+        long firstAdvance = checksWithAnswers(cutOff, lastAnswerAt, afterEvent, answersBack + 60_000);
         assertThat(firstAdvance - answersBack)
                 .as("silence believed only after the idle wait plus the outage's length, counted from the answers' return")
                 .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000 - IdleAdvancingWatermarks.FETCHING_WITHIN_MS - 200);
@@ -136,10 +136,8 @@ class IdleAdvancingWatermarksTest {
         long[] lastAnswerAt = {T0};
         IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
         event(gen, T0);
-        for (now = T0 + 200; now <= T0 + 1_000; now += 200) {
-            lastAnswerAt[0] = now;
-            gen.onPeriodicEmit(out);
-        }
+        now = T0 + 200;
+        checksWithAnswers(gen, lastAnswerAt, T0 + 1_000);
         long beforeStall = gen.lastEmitted();
         // No check for 20 s; the brokers are back by the end of it, and answering when it ends.
         now = T0 + 21_000;
@@ -149,7 +147,7 @@ class IdleAdvancingWatermarksTest {
 
         long stallEnded = now;
         now += 200;
-        long firstAdvance = firstAdvanceWhileAnswering(gen, lastAnswerAt, beforeStall, stallEnded + 60_000);
+        long firstAdvance = checksWithAnswers(gen, lastAnswerAt, beforeStall, stallEnded + 60_000);
         assertThat(firstAdvance - stallEnded)
                 .as("silence believed after the idle wait plus the stall, as after an outage")
                 .isGreaterThanOrEqualTo(IDLE_AFTER + 20_000)
@@ -177,16 +175,14 @@ class IdleAdvancingWatermarksTest {
         // answers, not all the time since the generator was made (once: for ever).
         long[] lastAnswerAt = {T0};
         IdleAdvancingWatermarks gen = new IdleAdvancingWatermarks(OOO, IDLE_AFTER, () -> now, () -> now - lastAnswerAt[0]);
-        for (now = T0 + 200; now < T0 + 60_000; now += 200) {
-            lastAnswerAt[0] = now;
-            gen.onPeriodicEmit(out);
-        }
+        now = T0 + 200;
+        checksWithAnswers(gen, lastAnswerAt, T0 + 59_800);
         lastAnswerAt[0] = now - 3_000;
         event(gen, now);
         long eventAt = now;
         gen.onPeriodicEmit(out);
         now += 200;
-        long firstAdvance = firstAdvanceWhileAnswering(gen, lastAnswerAt, eventAt - OOO - 1, eventAt + 30_000);
+        long firstAdvance = checksWithAnswers(gen, lastAnswerAt, eventAt - OOO - 1, eventAt + 30_000);
         assertThat(firstAdvance).as("the clock advances again").isPositive();
         assertThat(firstAdvance - eventAt).as("after the idle wait and that one gap")
                 .isLessThanOrEqualTo(IDLE_AFTER + 1_000);
@@ -286,11 +282,16 @@ class IdleAdvancingWatermarksTest {
         assertThatThrownBy(() -> ViewWatermarks.monitor(0, 0)).hasMessageContaining("idle-advance-after");
     }
 
+    /** Checks every 200 ms from now to {@code until}, the brokers answering each time. */
+    private void checksWithAnswers(IdleAdvancingWatermarks generator, long[] lastAnswerAt, long until) {
+        checksWithAnswers(generator, lastAnswerAt, Long.MAX_VALUE, until);
+    }
+
     /**
      * Checks every 200 ms from now to {@code until}, the brokers answering each time; the wall-clock
      * time of the first watermark above {@code above}, or -1 if none was.
      */
-    private long firstAdvanceWhileAnswering(IdleAdvancingWatermarks generator, long[] lastAnswerAt, long above, long until) {
+    private long checksWithAnswers(IdleAdvancingWatermarks generator, long[] lastAnswerAt, long above, long until) {
         long first = -1;
         for (; now <= until; now += 200) {
             lastAnswerAt[0] = now;
